@@ -1,0 +1,4 @@
+using Brax.Viewer.Server;
+
+var app = ViewerServer.Build(args);
+await app.RunAsync();
