@@ -39,7 +39,7 @@ public sealed class ViewerTestServer : IAsyncDisposable
 
         var app = ViewerServer.Build([.. args], configure);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ViewerTestServer(app, new Uri(address + "/"));
     }
 
