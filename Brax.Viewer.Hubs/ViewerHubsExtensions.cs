@@ -5,6 +5,7 @@ using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.Hubs;
 using Brax.Viewer.Hubs.Protocols;
 using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Hubs.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -31,7 +32,8 @@ public static class ViewerHubsExtensions
 
     /// <summary>
     /// Adds SignalR with the JSON and MessagePack protocols, the two hubs, the raw protocols, the
-    /// latest-frame fan-out and the in-memory render state; binds <see cref="ViewerOptions"/> from
+    /// latest-frame fan-out and the in-memory render state, or scale-out on Redis when
+    /// <c>ConnectionStrings:Redis</c> is set; binds <see cref="ViewerOptions"/> from
     /// the <c>Viewer</c> section and validates it at start-up.
     /// </summary>
     public static ISignalRServerBuilder AddViewerHubs(this IServiceCollection services, IConfiguration configuration)
@@ -66,7 +68,7 @@ public static class ViewerHubsExtensions
             hub.SupportedProtocols = ["json", "messagepack", RawControlProtocol.ProtocolName];
             hub.MaximumReceiveMessageSize = viewer.Value.MaxControlMessageBytes + EnvelopeAllowance;
         });
-        return signalR;
+        return signalR.AddRedisScaleOut(configuration);
     }
 
     /// <summary>Maps <c>/hubs/frame</c>, <c>/hubs/control</c>, <c>/ws/frame</c> and <c>/ws/control</c>.</summary>

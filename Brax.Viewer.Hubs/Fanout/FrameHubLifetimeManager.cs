@@ -1,5 +1,6 @@
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Hubs;
+using Brax.Viewer.Hubs.ScaleOut;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
@@ -12,9 +13,10 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// newest one through its <see cref="ViewerMailbox"/>, and the send returns at once instead of
 /// waiting for the slowest viewer (SignalR's default manager waits for every write and queues
 /// behind a full pipe without bound). The frame is serialised once per protocol for all viewers.
-/// Sends to single connections, users or everyone keep SignalR's default behaviour.
+/// Sends to single connections, users or everyone keep SignalR's default behaviour. Group sends
+/// also go to the <see cref="IFrameBackplane"/>, which reaches viewers on other instances.
 /// </summary>
-internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<ViewerOptions> options, ILogger<DefaultHubLifetimeManager<FrameHub>> logger)
+internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<ViewerOptions> options, IFrameBackplane backplane, ILogger<DefaultHubLifetimeManager<FrameHub>> logger)
     : HubLifetimeManager<FrameHub>
 {
     private readonly DefaultHubLifetimeManager<FrameHub> _inner = new(logger);
@@ -67,6 +69,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
         viewers.Offer(groupName, Serialize(methodName, args), SizeOf(args));
+        backplane.Publish(groupName, methodName, args);
         return Task.CompletedTask;
     }
 
@@ -76,6 +79,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
         foreach (var group in groupNames)
         {
             viewers.Offer(group, message, SizeOf(args));
+            backplane.Publish(group, methodName, args);
         }
 
         return Task.CompletedTask;
@@ -84,6 +88,9 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
     {
         viewers.Offer(groupName, Serialize(methodName, args), SizeOf(args), excludedConnectionIds);
+
+        // Excluded connections are this server's: other instances serve the whole group.
+        backplane.Publish(groupName, methodName, args);
         return Task.CompletedTask;
     }
 

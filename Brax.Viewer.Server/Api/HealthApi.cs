@@ -1,15 +1,23 @@
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Hubs.ScaleOut;
 
 namespace Brax.Viewer.Server.Api;
 
-/// <summary>Liveness (<c>/healthz</c>) and the live counts of what the server holds (<c>/api/diagnostics</c>).</summary>
+/// <summary>Liveness (<c>/healthz</c>), readiness (<c>/readyz</c>) and the live counts of what the server holds (<c>/api/diagnostics</c>).</summary>
 internal static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
         // Liveness only: it never depends on an optional dependency such as Redis.
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+
+        // Readiness: whether this instance reaches the others. A load balancer may stop routing new
+        // clients here while the backplane is down; the clients already here keep being served.
+        endpoints.MapGet("/readyz", (ScaleOutStatus scaleOut) => scaleOut.IsReady
+            ? Results.Json(new { status = "ready", backplane = scaleOut.IsScaledOut ? "redis" : "none" })
+            : ErrorResponse.Result(StatusCodes.Status503ServiceUnavailable, "redis backplane unavailable"));
 
         endpoints.MapGet("/api/diagnostics", (HubDiagnostics diagnostics, ViewerGroups viewers) => Results.Json(new
         {

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Brax.Viewer.Hubs.ScaleOut;
+
+/// <summary>
+/// The one Redis connection of this server, shared by the SignalR backplane, the frame backplane and
+/// the shared stores. It is opened in the background at start-up and never aborts: the server starts
+/// and serves its own clients while Redis is down, and StackExchange.Redis reconnects (and
+/// resubscribes) by itself when Redis returns.
+/// </summary>
+internal sealed partial class RedisConnection : IHostedService, IDisposable
+{
+    private readonly ConfigurationOptions _configuration;
+    private readonly ILogger<RedisConnection> _logger;
+    private readonly Lazy<Task<IConnectionMultiplexer>> _connect;
+    private volatile IConnectionMultiplexer? _multiplexer;
+
+    public RedisConnection(string connectionString, IOptions<RedisScaleOutOptions> options, ILogger<RedisConnection> logger)
+    {
+        _logger = logger;
+        Options = options.Value;
+        _configuration = ConfigurationOptions.Parse(connectionString);
+
+        // The app must start, and keep serving local clients, while Redis is down.
+        _configuration.AbortOnConnectFail = false;
+
+        // A command issued while disconnected fails at once instead of waiting in a backlog: callers
+        // fall back to local state, and frames are never held back to be delivered stale.
+        _configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        _configuration.ReconnectRetryPolicy = new ExponentialRetry(500, 5000);
+        _configuration.ChannelPrefix = RedisChannel.Literal(Options.Prefix + ":");
+        _configuration.ClientName ??= "brax-viewer";
+        _connect = new(ConnectCoreAsync);
+    }
+
+    /// <summary>Raised when a lost connection to Redis is back (for each of the interactive and subscription links).</summary>
+    public event Action? Restored;
+
+    public RedisScaleOutOptions Options { get; }
+
+    /// <summary>The multiplexer once it exists (it may still be connecting).</summary>
+    public IConnectionMultiplexer? Multiplexer => _multiplexer;
+
+    /// <summary>Whether Redis can be reached now.</summary>
+    public bool IsConnected => _multiplexer is { IsConnected: true };
+
+    /// <summary>The multiplexer, created on first use; completes even when Redis is down.</summary>
+    public Task<IConnectionMultiplexer> ConnectAsync() => _connect.Value;
+
+    /// <summary>A key of this deployment: <c>PREFIX:KIND:ID</c>.</summary>
+    public RedisKey Key(string kind, string id) => $"{Options.Prefix}:{kind}:{id}";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Connecting to a Redis that is down takes the connect timeout: never hold start-up for it.
+        _ = ConnectAsync();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // SignalR's Redis lifetime manager disposes the multiplexer it was given too; disposing twice is harmless.
+    public void Dispose() => _multiplexer?.Dispose();
+
+    private async Task<IConnectionMultiplexer> ConnectCoreAsync()
+    {
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration);
+        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionLost(_logger, e.EndPoint?.ToString(), e.ConnectionType, e.FailureType);
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            Log.ConnectionRestored(_logger, e.EndPoint?.ToString(), e.ConnectionType);
+            Restored?.Invoke();
+        };
+
+        if (multiplexer.IsConnected)
+        {
+            Log.Connected(_logger);
+        }
+        else
+        {
+            Log.NotConnected(_logger);
+        }
+
+        _multiplexer = multiplexer;
+        return multiplexer;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Connected to Redis: scaled out.")]
+        public static partial void Connected(ILogger logger);
+
+        [LoggerMessage(2, LogLevel.Warning, "Redis cannot be reached: serving local clients only until it can.")]
+        public static partial void NotConnected(ILogger logger);
+
+        [LoggerMessage(3, LogLevel.Warning, "Lost the Redis {ConnectionType} connection to {EndPoint} ({FailureType}): serving local clients only until it returns.")]
+        public static partial void ConnectionLost(ILogger logger, string? endPoint, ConnectionType connectionType, ConnectionFailureType failureType);
+
+        [LoggerMessage(4, LogLevel.Information, "The Redis {ConnectionType} connection to {EndPoint} is back.")]
+        public static partial void ConnectionRestored(ILogger logger, string? endPoint, ConnectionType connectionType);
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers.Binary;
+using System.Text;
+using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Hubs.Protocols;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Brax.Viewer.Hubs.ScaleOut;
+
+/// <summary>
+/// Frames between instances over one Redis pub/sub channel. SignalR's Redis lifetime manager is not
+/// used for frames: it delivers a server's group messages one at a time and waits for every write,
+/// so one stalled viewer would hold up every viewer on that server. Here each instance publishes a
+/// frame once (its UTF-8 JSON, the group and the publishing instance), and every other instance
+/// offers it to its own viewers through the same non-blocking mailboxes as local frames.
+/// </summary>
+/// <remarks>
+/// Message: <c>[version:1][origin:16][group length:2, big endian][group UTF-8][frame UTF-8 JSON]</c>.
+/// The subscription is read by one <see cref="ChannelMessageQueue"/> loop, which keeps frames in the
+/// order they were published; handling a message never waits on a viewer.
+/// </remarks>
+internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedService, IDisposable
+{
+    private const byte Version = 1;
+    private const int HeaderBytes = 1 + 16 + 2;
+    private static readonly RedisChannel Channel = RedisChannel.Literal("frames");
+
+    private readonly RedisConnection _redis;
+    private readonly ViewerGroups _viewers;
+    private readonly LatestFrames _latest;
+    private readonly ILogger<RedisFrameBackplane> _logger;
+    private readonly LogThrottle _publishFailures = new(perWindow: 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Guid _origin = Guid.NewGuid();
+    private volatile ISubscriber? _subscriber;
+
+    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, LatestFrames latest, ILogger<RedisFrameBackplane> logger)
+    {
+        _redis = redis;
+        _viewers = viewers;
+        _latest = latest;
+        _logger = logger;
+    }
+
+    /// <summary>Whether this instance is subscribed, so it receives other instances' frames while Redis is up.</summary>
+    public bool IsSubscribed { get; private set; }
+
+    public void Publish(string group, string methodName, object?[] args)
+    {
+        if (args is not [Frame frame] || methodName != FrameHubContract.ReceiveFrame)
+        {
+            return;
+        }
+
+        // While Redis is down frames are only served locally: a frame queued for later would arrive stale.
+        if (_subscriber is not { } subscriber || !_redis.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            subscriber.Publish(Channel, Encode(group, frame.Utf8Json.Span), CommandFlags.FireAndForget);
+            _latest.Offer(group, frame);
+        }
+        catch (RedisException ex)
+        {
+            if (_publishFailures.TryEnter(out var suppressed))
+            {
+                Log.PublishFailed(_logger, ex.Message, suppressed);
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = SubscribeAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task SubscribeAsync(CancellationToken stopping)
+    {
+        var multiplexer = await _redis.ConnectAsync();
+        var subscriber = multiplexer.GetSubscriber();
+
+        // Subscribe once Redis is reachable; from then on StackExchange.Redis resubscribes by itself
+        // after every reconnect, and the queue keeps its reader.
+        while (!stopping.IsCancellationRequested)
+        {
+            if (multiplexer.IsConnected)
+            {
+                try
+                {
+                    var queue = await subscriber.SubscribeAsync(Channel);
+                    queue.OnMessage(Receive);
+                    _subscriber = subscriber;
+                    IsSubscribed = true;
+                    return;
+                }
+                catch (RedisException ex)
+                {
+                    Log.SubscribeFailed(_logger, ex.Message);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(250, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private byte[] Encode(string group, ReadOnlySpan<byte> frame)
+    {
+        var groupBytes = Encoding.UTF8.GetByteCount(group);
+        var message = new byte[HeaderBytes + groupBytes + frame.Length];
+        message[0] = Version;
+        _origin.TryWriteBytes(message.AsSpan(1, 16));
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(17, 2), checked((ushort)groupBytes));
+        Encoding.UTF8.GetBytes(group, message.AsSpan(HeaderBytes, groupBytes));
+        frame.CopyTo(message.AsSpan(HeaderBytes + groupBytes));
+        return message;
+    }
+
+    private void Receive(ChannelMessage message)
+    {
+        try
+        {
+            var payload = ((ReadOnlyMemory<byte>)message.Message).Span;
+            if (payload.Length < HeaderBytes || payload[0] != Version)
+            {
+                Log.MessageIgnored(_logger, "unknown message format");
+                return;
+            }
+
+            if (new Guid(payload.Slice(1, 16)) == _origin)
+            {
+                return; // Our own frame: local viewers were served when it was sent.
+            }
+
+            var groupBytes = BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(17, 2));
+            if (payload.Length < HeaderBytes + groupBytes)
+            {
+                Log.MessageIgnored(_logger, "truncated message");
+                return;
+            }
+
+            var group = Encoding.UTF8.GetString(payload.Slice(HeaderBytes, groupBytes));
+            var json = payload[(HeaderBytes + groupBytes)..].ToArray();
+
+            // Redis is shared infrastructure: check what comes out of it as we check what streamers send.
+            if (!Frame.TryWrap(json, out var frame, out var error))
+            {
+                Log.MessageIgnored(_logger, error);
+                return;
+            }
+
+            _viewers.Offer(group, new SerializedHubMessage(new InvocationMessage(FrameHubContract.ReceiveFrame, [frame])), json.Length);
+        }
+#pragma warning disable CA1031 // One bad message must not end the subscription's read loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.MessageIgnored(_logger, ex.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Could not publish a frame to Redis ({Error}); {Suppressed} more failures were not logged.")]
+        public static partial void PublishFailed(ILogger logger, string error, long suppressed);
+
+        [LoggerMessage(2, LogLevel.Warning, "Could not subscribe to frames in Redis ({Error}); retrying.")]
+        public static partial void SubscribeFailed(ILogger logger, string error);
+
+        [LoggerMessage(3, LogLevel.Warning, "Ignored a frame message from Redis: {Problem}.")]
+        public static partial void MessageIgnored(ILogger logger, string problem);
+    }
+}

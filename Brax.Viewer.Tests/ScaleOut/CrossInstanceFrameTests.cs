@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using StackExchange.Redis;
+
+namespace Brax.Viewer.Tests.ScaleOut;
+
+public sealed class CrossInstanceFrameTests(ThreeInstances instances) : IClassFixture<ThreeInstances>
+{
+    private ScaleOutCluster Cluster => instances.Cluster;
+
+    [Fact]
+    public async Task Frames_from_a_raw_streamer_reach_raw_JSON_and_MessagePack_viewers_on_every_instance()
+    {
+        const string run = "everywhere";
+        var raws = new List<RawClient>();
+        var signalRs = new List<SignalRClient>();
+        try
+        {
+            foreach (var server in Cluster.Servers)
+            {
+                raws.Add(await RawClient.ConnectAsync(server.WebSocket($"ws/frame?run={run}")));
+                signalRs.Add(await SignalRClient.ConnectAsync(server, $"hubs/frame?run={run}", HubProtocolKind.Json));
+                signalRs.Add(await SignalRClient.ConnectAsync(server, $"hubs/frame?run={run}", HubProtocolKind.MessagePack, skipNegotiation: true));
+            }
+
+            await AllJoinedAsync(3);
+            await using var streamer = await RawClient.ConnectAsync(Cluster.A.WebSocket($"ws/frame?is_streamer=true&run={run}"));
+
+            var sent = Enumerable.Range(1, 20).Select(number => TestFrames.Numbered(number)).ToList();
+            foreach (var frame in sent)
+            {
+                await streamer.SendAsync(frame);
+            }
+
+            foreach (var raw in raws)
+            {
+                foreach (var frame in sent)
+                {
+                    (await raw.ReceiveAsync()).Should().Be(frame, "raw viewers on every instance get every frame byte for byte, in order");
+                }
+            }
+
+            foreach (var viewer in signalRs)
+            {
+                foreach (var frame in sent)
+                {
+                    var received = await viewer.NextFrameAsync();
+                    JsonNode.DeepEquals(JsonNode.Parse(received.ToString()), JsonNode.Parse(frame)).Should().BeTrue("SignalR viewers on every instance get the same values, in order");
+                }
+            }
+
+            await streamer.ExpectNothingAsync(TimeSpan.FromMilliseconds(100));
+        }
+        finally
+        {
+            foreach (var raw in raws)
+            {
+                await raw.DisposeAsync();
+            }
+
+            foreach (var viewer in signalRs)
+            {
+                await viewer.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Frames_from_a_MessagePack_streamer_reach_raw_viewers_on_other_instances_as_equal_JSON()
+    {
+        const string run = "from-signalr";
+        await using var onB = await RawClient.ConnectAsync(Cluster.B.WebSocket($"ws/frame?run={run}"));
+        await using var onC = await RawClient.ConnectAsync(Cluster.C.WebSocket($"ws/frame?run={run}"));
+        await using var streamer = await SignalRClient.ConnectAsync(Cluster.A, $"hubs/frame?is_streamer=true&run={run}", HubProtocolKind.MessagePack);
+        await AllJoinedAsync(0, 1, 1);
+
+        var frame = TestFrames.Numbered(7);
+        await streamer.Connection.InvokeAsync(FrameHubContract.SendFrame, Frame.Parse(frame));
+
+        JsonNode.DeepEquals(JsonNode.Parse(await onB.ReceiveAsync()), JsonNode.Parse(frame)).Should().BeTrue();
+        JsonNode.DeepEquals(JsonNode.Parse(await onC.ReceiveAsync()), JsonNode.Parse(frame)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Redis_carries_one_copy_of_a_frame_per_publish_not_one_per_viewer()
+    {
+        const string run = "one-copy";
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Redis.ConnectionString);
+        var published = 0;
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("brax-viewer:frames"), (_, _) => Interlocked.Increment(ref published));
+
+        var viewers = new List<RawClient>();
+        try
+        {
+            foreach (var server in new[] { Cluster.B, Cluster.B, Cluster.B, Cluster.C, Cluster.C, Cluster.C })
+            {
+                viewers.Add(await RawClient.ConnectAsync(server.WebSocket($"ws/frame?run={run}")));
+            }
+
+            await AllJoinedAsync(0, 3, 3);
+            await using var streamer = await RawClient.ConnectAsync(Cluster.A.WebSocket($"ws/frame?is_streamer=true&run={run}"));
+            for (var number = 1; number <= 10; number++)
+            {
+                await streamer.SendAsync(TestFrames.Numbered(number));
+            }
+
+            foreach (var viewer in viewers)
+            {
+                for (var number = 1; number <= 10; number++)
+                {
+                    TestFrames.NumberOf(await viewer.ReceiveAsync()).Should().Be(number);
+                }
+            }
+
+            Volatile.Read(ref published).Should().Be(10, "six viewers on two other instances still take one message per frame");
+        }
+        finally
+        {
+            foreach (var viewer in viewers)
+            {
+                await viewer.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_newest_frame_of_a_run_is_kept_in_Redis_for_late_joiners()
+    {
+        const string run = "late-joiners";
+        await using var streamer = await RawClient.ConnectAsync(Cluster.B.WebSocket($"ws/frame?is_streamer=true&run={run}"));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Redis.ConnectionString);
+        for (var number = 1; number <= 30; number++)
+        {
+            await streamer.SendAsync(TestFrames.Numbered(number));
+        }
+
+        // Writes are throttled, but the last frame of a burst always lands.
+        await Eventually.HoldsAsync(
+            () => redis.GetDatabase().StringGet($"brax-viewer:latest-frame:{run}") == TestFrames.Numbered(30),
+            "the newest frame is in Redis");
+    }
+
+    private Task AllJoinedAsync(params int[] counts)
+    {
+        var expected = counts.Length == 1 ? Enumerable.Repeat(counts[0], Cluster.Servers.Count).ToArray() : counts;
+        return Eventually.HoldsAsync(
+            () => Cluster.Servers.Select((server, i) => server.GetRequiredService<ViewerGroups>().MembershipCount == expected[i]).All(joined => joined),
+            $"viewers have joined ({string.Join(", ", expected)})");
+    }
+}

@@ -1,0 +1,55 @@
+using Brax.Viewer.Hubs.ScaleOut;
+using Brax.Viewer.Tests.Infrastructure;
+
+namespace Brax.Viewer.Tests.ScaleOut;
+
+/// <summary>A real Redis and several instances of the real server on loopback ports, all on that Redis.</summary>
+public sealed class ScaleOutCluster : IAsyncDisposable
+{
+    private ScaleOutCluster(RedisServer redis, IReadOnlyList<ViewerTestServer> servers)
+    {
+        Redis = redis;
+        Servers = servers;
+    }
+
+    public RedisServer Redis { get; }
+
+    public IReadOnlyList<ViewerTestServer> Servers { get; }
+
+    public ViewerTestServer A => Servers[0];
+
+    public ViewerTestServer B => Servers[1];
+
+    public ViewerTestServer C => Servers[2];
+
+    public static async Task<ScaleOutCluster> StartAsync(int instances, IDictionary<string, string?>? settings = null)
+    {
+        var redis = await RedisServer.StartAsync();
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+        };
+
+        var servers = await Task.WhenAll(Enumerable.Range(0, instances).Select(_ => ViewerTestServer.StartAsync(all)));
+        var cluster = new ScaleOutCluster(redis, servers);
+        await cluster.AllReadyAsync(true);
+        return cluster;
+    }
+
+    /// <summary>Waits until every instance reports the backplane up (or down).</summary>
+    public Task AllReadyAsync(bool ready, TimeSpan? timeout = null) =>
+        Eventually.HoldsAsync(
+            () => Servers.All(server => server.GetRequiredService<ScaleOutStatus>().IsReady == ready),
+            ready ? "every instance reaches Redis" : "every instance sees Redis down",
+            timeout ?? TimeSpan.FromSeconds(20));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in Servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+    }
+}
