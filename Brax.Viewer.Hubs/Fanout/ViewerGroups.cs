@@ -118,7 +118,7 @@ internal sealed partial class ViewerGroups : IDisposable
         {
             foreach (var viewer in members)
             {
-                if (viewer.IsStalled(now, _sendTimeoutMs))
+                if (viewer.IsStalled(now, _sendTimeoutMs) && viewer.TryMarkEvicted())
                 {
                     Log.StalledViewerEvicted(_logger, viewer.Connection.ConnectionId, _sendTimeoutMs);
                     _diagnostics.ViewerEvicted();

@@ -25,6 +25,7 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
     private long _backlogBytes;
     private bool _writing;
     private long _writeStartedAt;
+    private int _evicted;
 
     /// <summary>The groups this viewer is a member of; guarded by <see cref="ViewerGroups"/>.</summary>
     internal List<string> Groups { get; } = new(1);
@@ -54,6 +55,9 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
         var started = Volatile.Read(ref _writeStartedAt);
         return started != 0 && now - started > timeoutMs;
     }
+
+    /// <summary>True the first time only: the viewer is being disconnected and must not be counted again.</summary>
+    public bool TryMarkEvicted() => Interlocked.Exchange(ref _evicted, 1) == 0;
 
     private void Pump(SerializedHubMessage? next)
     {
