@@ -158,7 +158,17 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
     public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type) =>
         _local.TryGetReturnType(invocationId, out type) || _redis.TryGetReturnType(invocationId, out type);
 
-    public void Dispose() => _redis.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _redis.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The shared Redis connection went first at shutdown; the subscriptions went with it.
+        }
+    }
 
     private async Task SendAsync(Func<Task> throughRedis, Func<Task> locally)
     {

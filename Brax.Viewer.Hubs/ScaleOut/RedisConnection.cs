@@ -16,7 +16,7 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
     private readonly ConfigurationOptions _configuration;
     private readonly ILogger<RedisConnection> _logger;
     private readonly Lazy<Task<IConnectionMultiplexer>> _connect;
-    private volatile IConnectionMultiplexer? _multiplexer;
+    private volatile ConnectionMultiplexer? _multiplexer;
 
     public RedisConnection(string connectionString, IOptions<RedisScaleOutOptions> options, ILogger<RedisConnection> logger)
     {

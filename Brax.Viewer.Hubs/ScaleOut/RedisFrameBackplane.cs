@@ -46,8 +46,8 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
         _logger = logger;
     }
 
-    /// <summary>Whether this instance is subscribed, so it receives other instances' frames while Redis is up.</summary>
-    public bool IsSubscribed { get; private set; }
+    /// <summary>Whether this instance is subscribed and its subscription's link is up: it receives other instances' frames.</summary>
+    public bool IsSubscribed => _subscriber is { } subscriber && subscriber.IsConnected(Channel);
 
     public void Publish(string group, string methodName, object?[] args)
     {
@@ -106,7 +106,6 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
                     var queue = await subscriber.SubscribeAsync(Channel);
                     queue.OnMessage(Receive);
                     _subscriber = subscriber;
-                    IsSubscribed = true;
                     return;
                 }
                 catch (RedisException ex)

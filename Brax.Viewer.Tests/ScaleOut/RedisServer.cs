@@ -103,7 +103,7 @@ public sealed class RedisServer : IAsyncDisposable
             .FirstOrDefault(File.Exists);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
