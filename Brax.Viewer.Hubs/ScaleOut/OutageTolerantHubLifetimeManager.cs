@@ -34,7 +34,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         _connection = connection;
         _logger = logger;
         _local = new DefaultHubLifetimeManager<THub>(logger);
-        connection.Restored += () => _ = AttachDetachedAsync();
+        connection.Reconcile += () => _ = AttachDetachedAsync();
     }
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
@@ -88,6 +88,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         lock (member)
         {
             member.Groups.Add(groupName);
+            member.GroupsVersion++;
         }
 
         if (member.Attached && !await TryRedisAsync(() => _redis.AddToGroupAsync(connectionId, groupName, cancellationToken), "join"))
@@ -108,6 +109,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         lock (member)
         {
             member.Groups.Remove(groupName);
+            member.GroupsVersion++;
         }
 
         if (member.Attached)
@@ -185,31 +187,57 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
 
     private async Task TryAttachAsync(Member member)
     {
-        if (!_connection.IsConnected)
+        // One attempt per member at a time: a reconnect can race the connect that is attaching it.
+        if (!_connection.IsConnected || Interlocked.Exchange(ref member.Attaching, 1) == 1)
         {
             return;
         }
 
-        string[] groups;
-        lock (member)
+        try
         {
-            groups = [.. member.Groups];
-        }
+            if (!member.KnownToRedis)
+            {
+                member.KnownToRedis = await TryRedisAsync(() => _redis.OnConnectedAsync(member.Connection), "connect");
+                if (!member.KnownToRedis)
+                {
+                    return;
+                }
+            }
 
-        if (!member.KnownToRedis)
-        {
-            member.KnownToRedis = await TryRedisAsync(() => _redis.OnConnectedAsync(member.Connection), "connect");
-        }
+            // Joining is idempotent in Redis; repeat until no join came in meanwhile.
+            while (true)
+            {
+                string[] groups;
+                int version;
+                lock (member)
+                {
+                    groups = [.. member.Groups];
+                    version = member.GroupsVersion;
+                }
 
-        var attached = member.KnownToRedis;
-        foreach (var group in groups)
-        {
-            attached = attached && await TryRedisAsync(() => _redis.AddToGroupAsync(member.Connection.ConnectionId, group), "join");
-        }
+                foreach (var group in groups)
+                {
+                    if (!await TryRedisAsync(() => _redis.AddToGroupAsync(member.Connection.ConnectionId, group), "join"))
+                    {
+                        return;
+                    }
+                }
 
-        if (attached)
+                lock (member)
+                {
+                    if (version != member.GroupsVersion)
+                    {
+                        continue;
+                    }
+                }
+
+                SetAttached(member, true);
+                return;
+            }
+        }
+        finally
         {
-            SetAttached(member, true);
+            Volatile.Write(ref member.Attaching, 0);
         }
     }
 
@@ -237,6 +265,11 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
 
     private async Task AttachDetachedAsync()
     {
+        if (Volatile.Read(ref _detached) == 0)
+        {
+            return;
+        }
+
         foreach (var member in _members.Values)
         {
             if (!member.Attached)
@@ -270,6 +303,11 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         public HubConnectionContext Connection { get; } = connection;
 
         public List<string> Groups { get; } = new(1);
+
+        public int GroupsVersion { get; set; }
+
+        /// <summary>1 while an attempt to attach the member to Redis runs.</summary>
+        public int Attaching;
 
         /// <summary>Whether the connection has gone; guarded by a lock on the member.</summary>
         public bool Removed;

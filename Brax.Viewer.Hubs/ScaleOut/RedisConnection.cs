@@ -17,6 +17,7 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
     private readonly ILogger<RedisConnection> _logger;
     private readonly Lazy<Task<IConnectionMultiplexer>> _connect;
     private volatile ConnectionMultiplexer? _multiplexer;
+    private Timer? _reconcile;
 
     public RedisConnection(string connectionString, IOptions<RedisScaleOutOptions> options, ILogger<RedisConnection> logger)
     {
@@ -36,8 +37,15 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
         _connect = new(ConnectCoreAsync);
     }
 
-    /// <summary>Raised when a lost connection to Redis is back (for each of the interactive and subscription links).</summary>
-    public event Action? Restored;
+    /// <summary>
+    /// Raised when a lost link to Redis is back, and every <see cref="ReconcileInterval"/> while Redis
+    /// is reachable: state kept locally during an outage is written through then. The periodic call
+    /// also covers a Redis that was down at start-up and a write-through that failed half-way.
+    /// Handlers must be cheap when there is nothing to do.
+    /// </summary>
+    public event Action? Reconcile;
+
+    private static TimeSpan ReconcileInterval => TimeSpan.FromSeconds(2);
 
     public RedisScaleOutOptions Options { get; }
 
@@ -57,13 +65,24 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
     {
         // Connecting to a Redis that is down takes the connect timeout: never hold start-up for it.
         _ = ConnectAsync();
+        _reconcile = new Timer(_ =>
+        {
+            if (IsConnected)
+            {
+                Reconcile?.Invoke();
+            }
+        }, null, ReconcileInterval, ReconcileInterval);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // SignalR's Redis lifetime manager disposes the multiplexer it was given too; disposing twice is harmless.
-    public void Dispose() => _multiplexer?.Dispose();
+    public void Dispose()
+    {
+        _reconcile?.Dispose();
+        _multiplexer?.Dispose();
+    }
 
     private async Task<IConnectionMultiplexer> ConnectCoreAsync()
     {
@@ -72,7 +91,7 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
         multiplexer.ConnectionRestored += (_, e) =>
         {
             Log.ConnectionRestored(_logger, e.EndPoint?.ToString(), e.ConnectionType);
-            Restored?.Invoke();
+            Reconcile?.Invoke();
         };
 
         if (multiplexer.IsConnected)

@@ -22,7 +22,7 @@ internal sealed partial class SharedValues
         _redis = redis;
         _kind = kind;
         _logger = logger;
-        redis.Restored += () => _ = FlushAsync();
+        redis.Reconcile += () => _ = FlushAsync();
     }
 
     /// <summary>Values written while Redis was unavailable, not yet written through.</summary>
@@ -69,6 +69,11 @@ internal sealed partial class SharedValues
 
     private async Task FlushAsync()
     {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+
         foreach (var (id, value) in _pending)
         {
             await TryWriteAsync(id, value);

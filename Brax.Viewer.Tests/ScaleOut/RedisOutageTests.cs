@@ -9,25 +9,19 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Brax.Viewer.Tests.ScaleOut;
 
-public sealed class RedisOutageTests : IAsyncLifetime
+public sealed class RedisOutageTests : IDisposable
 {
     private const string On = """{"type":"set_render_state","enabled":true}""";
     private const string Off = """{"type":"set_render_state","enabled":false}""";
     private readonly HttpClient _http = new();
-    private ScaleOutCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await ScaleOutCluster.StartAsync(2);
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _cluster.DisposeAsync();
-    }
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task Instances_serve_their_own_clients_through_a_Redis_outage_and_reconnect_when_it_returns()
     {
-        var (a, b) = (_cluster.A, _cluster.B);
+        await using var cluster = await ScaleOutCluster.StartAsync(2);
+        var (a, b) = (cluster.A, cluster.B);
         await using var viewerA = await RawClient.ConnectAsync(a.WebSocket("ws/frame"));
         await using var viewerB = await RawClient.ConnectAsync(b.WebSocket("ws/frame"));
         await using var packViewerB = await SignalRClient.ConnectAsync(b, "hubs/frame", HubProtocolKind.MessagePack);
@@ -44,9 +38,9 @@ public sealed class RedisOutageTests : IAsyncLifetime
         TestFrames.NumberOf((await packViewerB.NextFrameAsync()).ToString()).Should().Be(1);
 
         // Outage.
-        await _cluster.Redis.StopAsync();
-        await _cluster.AllReadyAsync(false);
-        foreach (var server in _cluster.Servers)
+        await cluster.Redis.StopAsync();
+        await cluster.AllReadyAsync(false);
+        foreach (var server in cluster.Servers)
         {
             using var health = await _http.GetAsync(server.Http("healthz"));
             health.StatusCode.Should().Be(HttpStatusCode.OK, "liveness never depends on Redis");
@@ -70,9 +64,9 @@ public sealed class RedisOutageTests : IAsyncLifetime
         (await lateControlA.ReceiveAsync(TimeSpan.FromSeconds(5))).Should().Be(Off);
 
         // Recovery, on the same port, without restarting anything.
-        await _cluster.Redis.StartAgainAsync();
-        await _cluster.AllReadyAsync(true, TimeSpan.FromSeconds(30));
-        foreach (var server in _cluster.Servers)
+        await cluster.Redis.StartAgainAsync();
+        await cluster.AllReadyAsync(true, TimeSpan.FromSeconds(30));
+        foreach (var server in cluster.Servers)
         {
             using var ready = await _http.GetAsync(server.Http("readyz"));
             ready.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -109,6 +103,48 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
         packViewerB.Connection.State.Should().Be(HubConnectionState.Connected);
         controlB.Connection.State.Should().Be(HubConnectionState.Connected);
+    }
+
+    [Fact]
+    public async Task Instances_started_while_Redis_is_down_serve_locally_and_scale_out_once_it_is_up()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(2, redisDown: true);
+        var (a, b) = (cluster.A, cluster.B);
+        using (var ready = await _http.GetAsync(a.Http("readyz")))
+        {
+            ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        }
+
+        await using var viewerA = await RawClient.ConnectAsync(a.WebSocket("ws/frame"));
+        await using var viewerB = await RawClient.ConnectAsync(b.WebSocket("ws/frame"));
+        await using var controlA = await RawClient.ConnectAsync(a.WebSocket("ws/control"));
+        await using var controlB = await RawClient.ConnectAsync(b.WebSocket("ws/control"));
+        (await controlA.ReceiveAsync()).Should().Be(On);
+        (await controlB.ReceiveAsync()).Should().Be(On);
+        await using var streamer = await RawClient.ConnectAsync(a.WebSocket("ws/frame?is_streamer=true"));
+        await Eventually.HoldsAsync(() => a.GetRequiredService<ViewerGroups>().MembershipCount == 1, "the viewer joined on A");
+        await streamer.SendAsync(TestFrames.Numbered(1));
+        TestFrames.NumberOf(await viewerA.ReceiveAsync()).Should().Be(1);
+        await controlA.SendAsync("""{"type":"toggle_render","enabled":false}""");
+        (await controlA.ReceiveAsync()).Should().Be(Off);
+
+        await cluster.Redis.StartAgainAsync();
+        await cluster.AllReadyAsync(true, TimeSpan.FromSeconds(30));
+
+        await Eventually.HoldsAsync(
+            () => !_http.GetFromJsonAsync<JsonObject>(b.Http("api/rendering_status")).Result!["rendering_enabled"]!.GetValue<bool>(),
+            "the toggle made before Redis came up reaches it");
+        var next = 2;
+        await RetryUntilAsync(async () =>
+        {
+            await streamer.SendAsync(TestFrames.Numbered(next++));
+            return await TryReceiveAsync(viewerB) is not null;
+        });
+        await RetryUntilAsync(async () =>
+        {
+            await controlB.SendAsync("""{"type":"toggle_render","enabled":true}""");
+            return await TryReceiveAsync(controlA) is On;
+        });
     }
 
     private static async Task<string?> TryReceiveAsync(RawClient client)

@@ -22,9 +22,15 @@ public sealed class ScaleOutCluster : IAsyncDisposable
 
     public ViewerTestServer C => Servers[2];
 
-    public static async Task<ScaleOutCluster> StartAsync(int instances, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts Redis and <paramref name="instances"/> servers; with <paramref name="redisDown"/>, the servers start while Redis is stopped.</summary>
+    public static async Task<ScaleOutCluster> StartAsync(int instances, IDictionary<string, string?>? settings = null, bool redisDown = false)
     {
         var redis = await RedisServer.StartAsync();
+        if (redisDown)
+        {
+            await redis.StopAsync();
+        }
+
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
@@ -32,7 +38,7 @@ public sealed class ScaleOutCluster : IAsyncDisposable
 
         var servers = await Task.WhenAll(Enumerable.Range(0, instances).Select(_ => ViewerTestServer.StartAsync(all)));
         var cluster = new ScaleOutCluster(redis, servers);
-        await cluster.AllReadyAsync(true);
+        await cluster.AllReadyAsync(!redisDown);
         return cluster;
     }
 
