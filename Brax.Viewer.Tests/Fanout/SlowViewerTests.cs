@@ -38,7 +38,9 @@ public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
 
         output.WriteLine($"streamed 1000 x {FrameBytes} B in {streaming.TotalSeconds:F2} s; healthy viewers' latency max {latencies.Max().TotalMilliseconds:F1} ms; server RSS {baseline / 1048576.0:F1} MiB -> +{growth / 1048576.0:F1} MiB");
         streaming.Should().BeLessThan(TimeSpan.FromSeconds(15), "the streamer is never held back by the stalled viewer");
-        latencies.Max().Should().BeLessThan(TimeSpan.FromSeconds(1), "healthy viewers get every frame promptly");
+        // Held up behind the stalled viewer, healthy viewers would wait for the 5-minute send timeout;
+        // the bound leaves room for a busy 2-core machine.
+        latencies.Max().Should().BeLessThan(TimeSpan.FromSeconds(5), "healthy viewers get every frame promptly");
         growth.Should().BeLessThan(40L * 1024 * 1024, "about 60 MB went toward the stalled viewer, and the server keeps about one frame for it");
         Diagnostics(http, server)["frames_skipped"]!.GetValue<long>().Should().BeGreaterThan(0, "the stalled viewer skipped frames");
         stalled.Socket.Connected.Should().BeTrue();
