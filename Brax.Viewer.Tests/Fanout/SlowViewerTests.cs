@@ -8,6 +8,7 @@ using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests.Fanout;
 
+[Collection(MeasuringCollection.Name)]
 public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int FrameBytes = 60 * 1024;
