@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 
 namespace Brax.Viewer.Tests.ScaleOut;
 
+[Collection(MeasuringGroup.Name)]
 public sealed class CrossInstanceStalledViewerTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int FrameBytes = 512 * 1024;
