@@ -25,7 +25,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Member> _members = new(StringComparer.Ordinal);
 
-    // Local members not (yet) known to Redis: while there are any, sends are delivered locally.
+    // Local members not (yet) fully in Redis: while there are any, sends also go to them directly.
     private int _detached;
 
     public OutageTolerantHubLifetimeManager(RedisHubLifetimeManager<THub> redis, RedisConnection connection, ILogger<DefaultHubLifetimeManager<THub>> logger)
@@ -119,33 +119,33 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
     }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendAllAsync(methodName, args, cancellationToken), () => _local.SendAllAsync(methodName, args, cancellationToken));
+        SendAsync(() => _redis.SendAllAsync(methodName, args, cancellationToken), () => _local.SendAllAsync(methodName, args, cancellationToken), static (_, _) => true, null, methodName, args);
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken));
+        SendAsync(() => _redis.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), static (member, excluded) => !((IReadOnlyList<string>)excluded!).Contains(member.Connection.ConnectionId), excludedConnectionIds, methodName, args);
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendGroupAsync(groupName, methodName, args, cancellationToken), () => _local.SendGroupAsync(groupName, methodName, args, cancellationToken));
+        SendAsync(() => _redis.SendGroupAsync(groupName, methodName, args, cancellationToken), () => _local.SendGroupAsync(groupName, methodName, args, cancellationToken), static (member, group) => member.IsIn((string)group!), groupName, methodName, args);
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendGroupsAsync(groupNames, methodName, args, cancellationToken), () => _local.SendGroupsAsync(groupNames, methodName, args, cancellationToken));
+        SendAsync(() => _redis.SendGroupsAsync(groupNames, methodName, args, cancellationToken), () => _local.SendGroupsAsync(groupNames, methodName, args, cancellationToken), static (member, groups) => ((IReadOnlyList<string>)groups!).Any(member.IsIn), groupNames, methodName, args);
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken));
+        SendAsync(() => _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), (member, _) => member.IsIn(groupName) && !excludedConnectionIds.Contains(member.Connection.ConnectionId), null, methodName, args);
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendUserAsync(userId, methodName, args, cancellationToken), () => _local.SendUserAsync(userId, methodName, args, cancellationToken));
+        SendAsync(() => _redis.SendUserAsync(userId, methodName, args, cancellationToken), () => _local.SendUserAsync(userId, methodName, args, cancellationToken), static (member, user) => member.Connection.UserIdentifier == (string)user!, userId, methodName, args);
 
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendUsersAsync(userIds, methodName, args, cancellationToken), () => _local.SendUsersAsync(userIds, methodName, args, cancellationToken));
+        SendAsync(() => _redis.SendUsersAsync(userIds, methodName, args, cancellationToken), () => _local.SendUsersAsync(userIds, methodName, args, cancellationToken), static (member, users) => member.Connection.UserIdentifier is { } user && ((IReadOnlyList<string>)users!).Contains(user), userIds, methodName, args);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _members.ContainsKey(connectionId)
             ? _local.SendConnectionAsync(connectionId, methodName, args, cancellationToken)
-            : SendAsync(() => _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken), () => Task.CompletedTask);
+            : SendAsync(() => _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken), () => Task.CompletedTask, static (_, _) => false, null, methodName, args);
 
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), () => _local.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken));
+        SendAsync(() => _redis.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), () => _local.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), static (member, ids) => ((IReadOnlyList<string>)ids!).Contains(member.Connection.ConnectionId), connectionIds, methodName, args);
 
     public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
         _members.ContainsKey(connectionId)
@@ -172,17 +172,42 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         }
     }
 
-    private async Task SendAsync(Func<Task> throughRedis, Func<Task> locally)
+    /// <summary>
+    /// Through Redis while it is up, then straight to the local clients that match
+    /// <paramref name="detachedMatch"/> but are not in Redis yet (connected during an outage, joining
+    /// now); through the local manager alone when Redis is down or the send through it fails. A send
+    /// reported failed that Redis did carry reaches local clients twice: harmless for the idempotent
+    /// control messages this serves.
+    /// </summary>
+    private async Task SendAsync(Func<Task> throughRedis, Func<Task> locally, Func<Member, object?, bool> detachedMatch, object? state, string methodName, object?[] args)
     {
-        if (_connection.IsConnected && Volatile.Read(ref _detached) == 0)
+        if (!_connection.IsConnected || !await TryRedisAsync(throughRedis, "send"))
         {
-            if (await TryRedisAsync(throughRedis, "send"))
-            {
-                return;
-            }
+            await locally();
+            return;
         }
 
-        await locally();
+        if (Volatile.Read(ref _detached) == 0)
+        {
+            return;
+        }
+
+        var message = new InvocationMessage(methodName, args);
+        foreach (var member in _members.Values)
+        {
+            if (!member.Attached && detachedMatch(member, state))
+            {
+                try
+                {
+                    await member.Connection.WriteAsync(message);
+                }
+#pragma warning disable CA1031 // A failed write aborts that connection; the others still get theirs.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }
     }
 
     private async Task TryAttachAsync(Member member)
@@ -305,6 +330,14 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         public List<string> Groups { get; } = new(1);
 
         public int GroupsVersion { get; set; }
+
+        public bool IsIn(string group)
+        {
+            lock (this)
+            {
+                return Groups.Contains(group);
+            }
+        }
 
         /// <summary>1 while an attempt to attach the member to Redis runs.</summary>
         public int Attaching;
