@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
@@ -141,6 +142,10 @@ public sealed class CrossInstanceFrameTests(ThreeInstances instances) : IClassFi
         await Eventually.HoldsAsync(
             () => redis.GetDatabase().StringGet($"brax-viewer:latest-frame:{run}") == TestFrames.Numbered(30),
             "the newest frame is in Redis");
+
+        // Any other instance can read it.
+        var latest = await Cluster.C.GetRequiredService<LatestFrames>().GetAsync(run);
+        latest!.ToString().Should().Be(TestFrames.Numbered(30));
     }
 
     private Task AllJoinedAsync(params int[] counts)
