@@ -23,7 +23,15 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
     {
         _logger = logger;
         Options = options.Value;
-        _configuration = ConfigurationOptions.Parse(connectionString);
+        try
+        {
+            _configuration = ConfigurationOptions.Parse(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // The connection string itself may hold a password: name the setting, not its value.
+            throw new InvalidOperationException($"ConnectionStrings:{RedisScaleOutOptions.ConnectionStringName} is not a valid StackExchange.Redis connection string: {ex.Message}", ex);
+        }
 
         // The app must start, and keep serving local clients, while Redis is down.
         _configuration.AbortOnConnectFail = false;
