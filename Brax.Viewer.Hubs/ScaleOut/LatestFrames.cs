@@ -90,7 +90,8 @@ internal sealed class LatestFrames(RedisConnection redis)
 
         try
         {
-            multiplexer.GetDatabase().StringSet(redis.Key("latest-frame", slot.Run), frame.Utf8Json, Expiry, flags: CommandFlags.FireAndForget);
+            // Asynchronous fire-and-forget: never waits for Redis's write lock on the streamer's thread.
+            _ = multiplexer.GetDatabase().StringSetAsync(redis.Key("latest-frame", slot.Run), frame.Utf8Json, Expiry, flags: CommandFlags.FireAndForget);
         }
         catch (RedisException)
         {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.Protocols;
 using Microsoft.AspNetCore.SignalR;
@@ -36,11 +37,16 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
     private readonly LogThrottle _publishFailures = new(perWindow: 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Guid _origin = Guid.NewGuid();
+    private readonly HubDiagnostics _diagnostics;
+    private readonly long _maxInFlightBytes;
     private volatile ISubscriber? _subscriber;
+    private long _inFlightBytes;
 
-    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, LatestFrames latest, ILogger<RedisFrameBackplane> logger)
+    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, LatestFrames latest, HubDiagnostics diagnostics, ILogger<RedisFrameBackplane> logger)
     {
         _redis = redis;
+        _diagnostics = diagnostics;
+        _maxInFlightBytes = redis.Options.MaxPublishBacklogBytes;
         _viewers = viewers;
         _latest = latest;
         _logger = logger;
@@ -62,18 +68,20 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
             return;
         }
 
-        try
+        // Redis is treated like a slow viewer: when it falls behind, frames for the other instances
+        // are skipped instead of piling up in this process (they get the newest ones after).
+        var size = frame.Utf8Json.Length;
+        var inFlight = Interlocked.Read(ref _inFlightBytes);
+        if (inFlight > 0 && inFlight + size > _maxInFlightBytes)
         {
-            subscriber.Publish(Channel, Encode(group, frame.Utf8Json.Span), CommandFlags.FireAndForget);
-            _latest.Offer(group, frame);
+            _diagnostics.FrameSkipped();
+            return;
         }
-        catch (RedisException ex)
-        {
-            if (_publishFailures.TryEnter(out var suppressed))
-            {
-                Log.PublishFailed(_logger, ex.Message, suppressed);
-            }
-        }
+
+        var message = Encode(group, frame.Utf8Json.Span);
+        Interlocked.Add(ref _inFlightBytes, message.Length);
+        _ = PublishAsync(subscriber, message);
+        _latest.Offer(group, frame);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -122,6 +130,27 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
             {
                 return;
             }
+        }
+    }
+
+    // Never awaited by the streamer: the publish completes (or fails) on its own, and only then
+    // releases its share of the in-flight budget.
+    private async Task PublishAsync(ISubscriber subscriber, byte[] message)
+    {
+        try
+        {
+            await subscriber.PublishAsync(Channel, message);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            if (_publishFailures.TryEnter(out var suppressed))
+            {
+                Log.PublishFailed(_logger, ex.Message, suppressed);
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _inFlightBytes, -message.Length);
         }
     }
 

@@ -24,6 +24,13 @@ public sealed class RedisScaleOutOptions
     /// </summary>
     public TimeSpan LatestFrameInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How many bytes of frames may be on their way to Redis before further frames skip the other
+    /// instances (local viewers are served regardless): Redis falling behind is treated like a slow
+    /// viewer, never a growing queue. At least one frame is always let through. Default 16 MiB.
+    /// </summary>
+    public long MaxPublishBacklogBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>How long a single Redis command may take before the server falls back to its local state. Default 2 s.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -32,6 +39,11 @@ public sealed class RedisScaleOutOptions
         if (string.IsNullOrWhiteSpace(Prefix) || Prefix.Contains(' ', StringComparison.Ordinal))
         {
             yield return $"{SectionName}:{nameof(Prefix)} must be a non-empty word without spaces.";
+        }
+
+        if (MaxPublishBacklogBytes < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxPublishBacklogBytes)} must be positive.";
         }
 
         if (LatestFrameInterval < TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero)

@@ -1,0 +1,52 @@
+using Brax.Viewer.Hubs.Diagnostics;
+using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Brax.Viewer.Tests.ScaleOut;
+
+public sealed class SlowRedisTests : IAsyncLifetime
+{
+    private const int FrameBytes = 32 * 1024;
+    private ScaleOutCluster _cluster = null!;
+
+    // A budget of a few frames, so a Redis that stops answering for a second exceeds it.
+    public async Task InitializeAsync() => _cluster = await ScaleOutCluster.StartAsync(2, new Dictionary<string, string?> { ["Viewer:Redis:MaxPublishBacklogBytes"] = (4 * FrameBytes).ToString() });
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Redis_that_falls_behind_is_skipped_like_a_slow_viewer_and_gets_the_newest_frame_after()
+    {
+        var (a, b) = (_cluster.A, _cluster.B);
+        await using var viewerA = await RawClient.ConnectAsync(a.WebSocket("ws/frame"));
+        await using var viewerB = await RawClient.ConnectAsync(b.WebSocket("ws/frame"));
+        await Eventually.HoldsAsync(() => a.GetRequiredService<ViewerGroups>().MembershipCount == 1 && b.GetRequiredService<ViewerGroups>().MembershipCount == 1, "viewers joined");
+        await using var streamer = await RawClient.ConnectAsync(a.WebSocket("ws/frame?is_streamer=true"));
+
+        // Redis stops answering for a second while 40 frames are streamed.
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(_cluster.Redis.ConnectionString + ",allowAdmin=true");
+        var sleep = admin.GetDatabase().ExecuteAsync("DEBUG", "SLEEP", "1");
+        await Task.Delay(100);
+        for (var number = 1; number <= 40; number++)
+        {
+            await streamer.SendAsync(TestFrames.Numbered(number, FrameBytes));
+        }
+
+        for (var number = 1; number <= 40; number++)
+        {
+            TestFrames.NumberOf(await viewerA.ReceiveBytesAsync(TimeSpan.FromSeconds(2))).Should().Be(number, "local viewers get every frame while Redis stalls");
+        }
+
+        await sleep;
+        a.GetRequiredService<HubDiagnostics>().FramesSkipped.Should().BeGreaterThan(0, "frames beyond the budget skipped the other instance instead of queueing");
+
+        // Once Redis answers again, B gets frames again and ends on the newest.
+        var last = 0;
+        await streamer.SendAsync(TestFrames.Numbered(41, FrameBytes));
+        while (last != 41)
+        {
+            last = TestFrames.NumberOf(await viewerB.ReceiveBytesAsync(TimeSpan.FromSeconds(5)));
+        }
+    }
+}
