@@ -62,7 +62,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
             member.Attached = false;
         }
 
-        // Gone, it no longer holds sends back.
+        // Gone: no longer one of the members sends are written to directly.
         if (wasDetached)
         {
             Interlocked.Decrement(ref _detached);
@@ -119,33 +119,33 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
     }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendAllAsync(methodName, args, cancellationToken), () => _local.SendAllAsync(methodName, args, cancellationToken), static (_, _) => true, null, methodName, args);
+        SendAsync(() => _redis.SendAllAsync(methodName, args, cancellationToken), () => _local.SendAllAsync(methodName, args, cancellationToken), _ => true, methodName, args);
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), static (member, excluded) => !((IReadOnlyList<string>)excluded!).Contains(member.Connection.ConnectionId), excludedConnectionIds, methodName, args);
+        SendAsync(() => _redis.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), member => !excludedConnectionIds.Contains(member.Connection.ConnectionId), methodName, args);
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendGroupAsync(groupName, methodName, args, cancellationToken), () => _local.SendGroupAsync(groupName, methodName, args, cancellationToken), static (member, group) => member.IsIn((string)group!), groupName, methodName, args);
+        SendAsync(() => _redis.SendGroupAsync(groupName, methodName, args, cancellationToken), () => _local.SendGroupAsync(groupName, methodName, args, cancellationToken), member => member.IsIn(groupName), methodName, args);
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendGroupsAsync(groupNames, methodName, args, cancellationToken), () => _local.SendGroupsAsync(groupNames, methodName, args, cancellationToken), static (member, groups) => ((IReadOnlyList<string>)groups!).Any(member.IsIn), groupNames, methodName, args);
+        SendAsync(() => _redis.SendGroupsAsync(groupNames, methodName, args, cancellationToken), () => _local.SendGroupsAsync(groupNames, methodName, args, cancellationToken), member => groupNames.Any(member.IsIn), methodName, args);
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), (member, _) => member.IsIn(groupName) && !excludedConnectionIds.Contains(member.Connection.ConnectionId), null, methodName, args);
+        SendAsync(() => _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), () => _local.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), member => member.IsIn(groupName) && !excludedConnectionIds.Contains(member.Connection.ConnectionId), methodName, args);
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendUserAsync(userId, methodName, args, cancellationToken), () => _local.SendUserAsync(userId, methodName, args, cancellationToken), static (member, user) => member.Connection.UserIdentifier == (string)user!, userId, methodName, args);
+        SendAsync(() => _redis.SendUserAsync(userId, methodName, args, cancellationToken), () => _local.SendUserAsync(userId, methodName, args, cancellationToken), member => member.Connection.UserIdentifier == userId, methodName, args);
 
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendUsersAsync(userIds, methodName, args, cancellationToken), () => _local.SendUsersAsync(userIds, methodName, args, cancellationToken), static (member, users) => member.Connection.UserIdentifier is { } user && ((IReadOnlyList<string>)users!).Contains(user), userIds, methodName, args);
+        SendAsync(() => _redis.SendUsersAsync(userIds, methodName, args, cancellationToken), () => _local.SendUsersAsync(userIds, methodName, args, cancellationToken), member => member.Connection.UserIdentifier is { } user && userIds.Contains(user), methodName, args);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _members.ContainsKey(connectionId)
             ? _local.SendConnectionAsync(connectionId, methodName, args, cancellationToken)
-            : SendAsync(() => _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken), () => Task.CompletedTask, static (_, _) => false, null, methodName, args);
+            : SendAsync(() => _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken), () => Task.CompletedTask, _ => false, methodName, args);
 
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(() => _redis.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), () => _local.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), static (member, ids) => ((IReadOnlyList<string>)ids!).Contains(member.Connection.ConnectionId), connectionIds, methodName, args);
+        SendAsync(() => _redis.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), () => _local.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), member => connectionIds.Contains(member.Connection.ConnectionId), methodName, args);
 
     public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
         _members.ContainsKey(connectionId)
@@ -179,7 +179,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
     /// reported failed that Redis did carry reaches local clients twice: harmless for the idempotent
     /// control messages this serves.
     /// </summary>
-    private async Task SendAsync(Func<Task> throughRedis, Func<Task> locally, Func<Member, object?, bool> detachedMatch, object? state, string methodName, object?[] args)
+    private async Task SendAsync(Func<Task> throughRedis, Func<Task> locally, Func<Member, bool> detachedMatch, string methodName, object?[] args)
     {
         if (!_connection.IsConnected || !await TryRedisAsync(throughRedis, "send"))
         {
@@ -195,7 +195,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         var message = new InvocationMessage(methodName, args);
         foreach (var member in _members.Values)
         {
-            if (!member.Attached && detachedMatch(member, state))
+            if (!member.Attached && detachedMatch(member))
             {
                 try
                 {
