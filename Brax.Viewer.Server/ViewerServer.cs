@@ -9,10 +9,12 @@ public static class ViewerServer
     /// <summary>Builds the application from command-line arguments, environment and appsettings.json.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(Scenes.SceneCommandLine.Normalize(args));
         configure?.Invoke(builder);
+        builder.Services.AddScenes(builder.Configuration);
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapSceneApi().MapViewerPage();
         return app;
     }
 }
