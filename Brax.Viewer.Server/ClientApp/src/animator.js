@@ -28,6 +28,7 @@ export class LiveAnimator {
     this.dropped = 0;
     this.latencyMs = null;
     this.lastDropReason = '';
+    this.batchedSeen = false;
   }
 
   /** @param {(import('three').Group|null)[]} links @param {{links: number, num_envs?: number|null, links_per_env?: number|null}} info */
@@ -35,6 +36,7 @@ export class LiveAnimator {
     this.links = links;
     this.info = info;
     this.pending.clear();
+    this.batchedSeen = false;
   }
 
   /** Takes one frame message (text as the streamer sent it). */
@@ -71,6 +73,7 @@ export class LiveAnimator {
     if (length !== perEnv || total % perEnv !== 0) {
       return this.#drop(`frame with ${length} links for a scene of ${total} links`);
     }
+    this.batchedSeen = true;
     const env = Number.isInteger(frame.env_id) ? frame.env_id : 0;
     if (env < 0 || (env + 1) * perEnv > total) return this.#drop(`env_id ${frame.env_id} outside the scene's ${total / perEnv} envs`);
     return env * perEnv;

@@ -23,6 +23,7 @@ let sceneTag = null;
 let rendering = true;
 let selectedIdx = -1;
 let followIdx = -1;
+let followIsDefault = false;
 
 const picker = new Picker(viewer, (linkIdx) => select(linkIdx));
 
@@ -35,6 +36,7 @@ function select(linkIdx) {
 }
 
 function setFollow(linkIdx) {
+  followIsDefault = false;
   followIdx = built?.links[linkIdx] ? linkIdx : -1;
   viewer.follow(followIdx >= 0 ? built.links[followIdx] : null);
   ui.setFollow(followIdx);
@@ -63,10 +65,14 @@ function showScene(result) {
   selectedIdx = -1;
   picker.highlight(null);
   ui.setSelected(null);
-  // Like brax's viewer, follow the first body of a single environment; a batched scene is framed whole.
-  const batched = (result.info.num_envs ?? 1) > 1 || built.bodies.length > 8;
+  // Like brax's viewer, follow the first body unless the scene is batched (then it is framed
+  // whole). The camera keeps its framing and only moves along with the body from here on.
+  const batched = (result.info.num_envs ?? 1) > 1;
   ui.setBodies(built.bodies, -1);
-  setFollow(!batched && built.bodies.length > 0 ? built.bodies[0].linkIdx : -1);
+  followIdx = !batched && built.bodies.length > 0 ? built.bodies[0].linkIdx : -1;
+  followIsDefault = true;
+  viewer.follow(followIdx >= 0 ? built.links[followIdx] : null, { recenter: false });
+  ui.setFollow(followIdx);
   ui.setSceneLoaded(true);
 }
 
@@ -145,6 +151,8 @@ setInterval(() => {
   frameFps = ((animator.received - lastReceived) * 1000) / (now - lastRateAt);
   lastReceived = animator.received;
   lastRateAt = now;
+  // Per-env frames reveal a batched scene that came without an env count: stop the default follow.
+  if (followIsDefault && animator.batchedSeen && followIdx >= 0) setFollow(-1);
   ui.setRates({ renderFps: viewer.fps, frameFps: animator.received ? frameFps : null, latencyMs: animator.latencyMs });
 }, 1000);
 

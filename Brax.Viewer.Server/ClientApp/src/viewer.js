@@ -63,11 +63,15 @@ export class Viewer {
     }
   }
 
-  /** Keeps the camera's offset to `object` while it moves; null stops following. */
-  follow(object) {
+  /**
+   * Moves the camera along with `object` (null stops following). With `recenter` the camera first
+   * turns to look at it, keeping its distance.
+   */
+  follow(object, { recenter = true } = {}) {
     this.followed = object;
     if (object) {
       object.getWorldPosition(this.followLast);
+      if (!recenter) return;
       const offset = this.camera.position.clone().sub(this.controls.target);
       this.controls.target.copy(this.followLast);
       this.camera.position.copy(this.followLast).add(offset);
@@ -81,12 +85,15 @@ export class Viewer {
   }
 
   #frame(root) {
-    const box = new THREE.Box3();
     root.updateMatrixWorld(true);
-    root.traverse((object) => {
-      // An infinite floor would make the box 2 km wide.
-      if (object.isMesh && !object.userData.infinite) box.expandByObject(object);
-    });
+    // Frame the moving bodies; the floor (often far larger, or infinite) only when there are none.
+    const bodies = root.children.filter((child) => child.userData.linkIdx !== undefined);
+    const box = new THREE.Box3();
+    for (const object of bodies.length > 0 ? bodies : [root]) {
+      object.traverse((mesh) => {
+        if (mesh.isMesh && !mesh.userData.infinite) box.expandByObject(mesh);
+      });
+    }
     if (box.isEmpty()) box.set(new THREE.Vector3(-1, -1, 0), new THREE.Vector3(1, 1, 1));
     const center = box.getCenter(new THREE.Vector3());
     const radius = Math.max(0.5, box.getBoundingSphere(new THREE.Sphere()).radius);
