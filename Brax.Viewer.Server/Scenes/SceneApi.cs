@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
-using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Server.Api;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -23,9 +24,9 @@ internal static class SceneApi
 
     private static async Task<IResult> PutAsync(HttpContext context, SceneLoader loader, IOptions<SceneOptions> options)
     {
-        if (!TryGetRun(context, out var run, out var runError))
+        if (!RunName.TryRead(context, out var run, out var runError))
         {
-            return runError;
+            return Error(StatusCodes.Status400BadRequest, runError);
         }
 
         int? numEnvs = null;
@@ -52,9 +53,9 @@ internal static class SceneApi
 
     private static async Task<IResult> GetAsync(HttpContext context, ISceneStore store)
     {
-        if (!TryGetRun(context, out var run, out var runError))
+        if (!RunName.TryRead(context, out var run, out var runError))
         {
-            return runError;
+            return Error(StatusCodes.Status400BadRequest, runError);
         }
 
         var scene = await store.GetAsync(run, context.RequestAborted);
@@ -70,9 +71,9 @@ internal static class SceneApi
 
     private static async Task<IResult> GetInfoAsync(HttpContext context, ISceneStore store)
     {
-        if (!TryGetRun(context, out var run, out var runError))
+        if (!RunName.TryRead(context, out var run, out var runError))
         {
-            return runError;
+            return Error(StatusCodes.Status400BadRequest, runError);
         }
 
         context.Response.Headers.CacheControl = "no-store";
@@ -127,20 +128,5 @@ internal static class SceneApi
         }
     }
 
-    private static bool TryGetRun(HttpContext context, out string run, out IResult error)
-    {
-        var value = context.Request.Query[RunContract.Query].ToString();
-        run = value.Length == 0 ? RunContract.DefaultRun : value;
-        if (RunContract.IsValidName(run))
-        {
-            error = Results.Empty;
-            return true;
-        }
-
-        error = Error(StatusCodes.Status400BadRequest, $"invalid run name: use 1 to {RunContract.MaxLength} of A-Z a-z 0-9 _ - .");
-        return false;
-    }
-
-    private static IResult Error(int status, string message)
-        => Results.Json(new { status = "error", message }, statusCode: status);
+    private static IResult Error(int status, string message) => ErrorResponse.Result(status, message);
 }
