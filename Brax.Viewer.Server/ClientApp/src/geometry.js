@@ -46,7 +46,7 @@ function checkerTexture(color) {
   texture.wrapS = texture.wrapT = THREE.RepeatWrapping;
   const tiles = INFINITE_PLANE_SIZE / (2 * CHECKER_METRES);
   texture.repeat.set(tiles, tiles);
-  texture.anisotropy = 8;
+  texture.anisotropy = 4;
   texture.needsUpdate = true;
   return texture;
 }

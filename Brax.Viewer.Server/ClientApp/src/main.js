@@ -126,9 +126,9 @@ const frames = new ReconnectingSocket(socketUrl(`/ws/frame${socketQuery}`), {
 });
 
 ui.onToggle((enabled) => {
-  // The checkbox shows the server's state: it changes when set_render_state comes back.
-  ui.setRendering(rendering);
-  control.send(JSON.stringify({ type: 'toggle_render', enabled }));
+  // The server answers every toggle with set_render_state to all pages (this one included),
+  // which settles the checkbox; without a connection the click is undone at once.
+  if (!control.send(JSON.stringify({ type: 'toggle_render', enabled }))) ui.setRendering(rendering);
 });
 ui.onFollow((linkIdx) => setFollow(linkIdx));
 ui.onCapture(async () => {
@@ -172,7 +172,8 @@ window.braxViewer = {
   get stats() {
     return {
       received: animator.received, applied: animator.applied, dropped: animator.dropped,
-      renderedFrames: viewer.renderer.info.render.frame, renderFps: viewer.fps, frameFps, latencyMs: animator.latencyMs,
+      renders: viewer.renderer.info.render.frame, sceneRenders: viewer.rendersSinceContent,
+      renderFps: viewer.fps, frameFps, latencyMs: animator.latencyMs,
     };
   },
   get notices() { return built?.notices ?? []; },

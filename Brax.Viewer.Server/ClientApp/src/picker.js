@@ -50,6 +50,7 @@ export class Picker {
     this.#tint(this.selected, false);
     this.selected = link;
     this.#tint(link, true);
+    this.viewer.invalidate();
   }
 
   #tint(link, on) {

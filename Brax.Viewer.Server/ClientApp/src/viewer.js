@@ -1,5 +1,6 @@
 // The 3D view: renderer, z-up orbit camera, lights with shadows, the render loop, following a
-// body, and PNG capture.
+// body, and PNG capture. It renders on demand (a frame arrived, the camera moved, the size
+// changed), so an idle page costs nothing and a slow GPU spends its time on frames that matter.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 
@@ -27,11 +28,12 @@ export class Viewer {
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.enableDamping = true;
     this.controls.dampingFactor = 0.15;
+    this.controls.addEventListener('change', () => this.invalidate());
 
     this.scene.add(new THREE.HemisphereLight(0xe8eef5, 0x3a3024, 1.6));
     this.sun = new THREE.DirectionalLight(0xffffff, 2.2);
     this.sun.castShadow = true;
-    this.sun.shadow.mapSize.set(2048, 2048);
+    this.sun.shadow.mapSize.set(1024, 1024);
     Object.assign(this.sun.shadow.camera, {
       left: -SHADOW_HALF_EXTENT, right: SHADOW_HALF_EXTENT, top: SHADOW_HALF_EXTENT, bottom: -SHADOW_HALF_EXTENT, near: 0.1, far: 60,
     });
@@ -41,7 +43,10 @@ export class Viewer {
     this.content = null;
     this.followed = null;
     this.followLast = new THREE.Vector3();
+    /** Callbacks run before each animation frame; one that returns true asks for a render. */
     this.beforeRender = [];
+    this.dirty = true;
+    this.rendersSinceContent = 0;
     this.frames = 0;
     this.fps = 0;
     this.fpsWindowStart = performance.now();
@@ -52,11 +57,18 @@ export class Viewer {
     this.renderer.setAnimationLoop(() => this.#tick());
   }
 
+  /** Asks for a render on the next animation frame. */
+  invalidate() {
+    this.dirty = true;
+  }
+
   /** Shows a built scene (replacing the previous one) and frames the camera on it. */
   setContent(root) {
     if (this.content) this.scene.remove(this.content);
     this.content = root;
     this.followed = null;
+    this.rendersSinceContent = 0;
+    this.invalidate();
     if (root) {
       this.scene.add(root);
       this.#frame(root);
@@ -76,6 +88,7 @@ export class Viewer {
       this.controls.target.copy(this.followLast);
       this.camera.position.copy(this.followLast).add(offset);
     }
+    this.invalidate();
   }
 
   /** Renders one frame now and returns it as a PNG blob (the drawing buffer is only valid right after a render). */
@@ -108,24 +121,34 @@ export class Viewer {
   }
 
   #tick() {
-    for (const callback of this.beforeRender) callback();
+    for (const callback of this.beforeRender) {
+      if (callback()) this.dirty = true;
+    }
     if (this.followed) {
       const now = this.followed.getWorldPosition(new THREE.Vector3());
       const delta = now.clone().sub(this.followLast);
-      this.camera.position.add(delta);
-      this.controls.target.add(delta);
-      this.followLast.copy(now);
+      if (delta.lengthSq() > 0) {
+        this.camera.position.add(delta);
+        this.controls.target.add(delta);
+        this.followLast.copy(now);
+        this.dirty = true;
+      }
     }
-    this.controls.update();
-    // The shadow box travels with what the camera looks at, so shadows stay sharp anywhere.
-    this.sun.target.position.copy(this.controls.target);
-    this.sun.position.copy(this.controls.target).add(new THREE.Vector3(4, -3, 10));
-    this.renderer.render(this.scene, this.camera);
+    // Damping keeps the camera moving for a while after the pointer lets go.
+    if (this.controls.update()) this.dirty = true;
+    if (this.dirty) {
+      this.dirty = false;
+      // The shadow box travels with what the camera looks at, so shadows stay sharp anywhere.
+      this.sun.target.position.copy(this.controls.target);
+      this.sun.position.copy(this.controls.target).add(new THREE.Vector3(4, -3, 10));
+      this.renderer.render(this.scene, this.camera);
+      this.rendersSinceContent += 1;
+      this.frames += 1;
+    }
     this.#countFrame();
   }
 
   #countFrame() {
-    this.frames += 1;
     const now = performance.now();
     if (now - this.fpsWindowStart >= 1000) {
       this.fps = (this.frames * 1000) / (now - this.fpsWindowStart);
@@ -140,5 +163,6 @@ export class Viewer {
     this.renderer.setSize(width, height, false);
     this.camera.aspect = width / height;
     this.camera.updateProjectionMatrix();
+    this.invalidate();
   }
 }
