@@ -13,6 +13,13 @@ internal static class DemoScene
     /// <summary>Number of links; every frame carries this many poses.</summary>
     public const int Links = 4;
 
+    // The top comes first: pages follow the first body by default, and the top stays in place,
+    // so the camera holds still while everything else moves.
+    private const int Top = 0;
+    private const int Cart = 1;
+    private const int Pole = 2;
+    private const int Ball = 3;
+
     private const double RailHeight = 0.5;
     private static readonly double[] Identity = [1, 0, 0, 0];
 
@@ -28,7 +35,7 @@ internal static class DemoScene
             w.WriteString("name", "Option");
             w.WriteEndObject();
             w.WriteStartArray("link_names");
-            foreach (var name in (string[])["cart", "pole", "ball", "top"])
+            foreach (var name in (string[])["top", "cart", "pole", "ball"])
             {
                 w.WriteStringValue(name);
             }
@@ -44,21 +51,21 @@ internal static class DemoScene
             Geom(w, "Cylinder", -1, [0, -1.4, 0.025], Identity, [0.35, 0.35, 0.4, 1], [0.45, 0.025, 0]);
             w.WriteEndArray();
 
+            w.WriteStartArray("top");
+            Geom(w, "Cylinder", Top, [0, 0, 0], Identity, [0.2, 0.7, 0.4, 1], [0.25, 0.05, 0]);
+            Geom(w, "Box", Top, [0.2, 0, 0.08], Identity, [0.95, 0.85, 0.3, 1], [0.12, 0.03, 0.03]);
+            w.WriteEndArray();
+
             w.WriteStartArray("cart");
-            Geom(w, "Box", 0, [0, 0, 0], Identity, [0.2, 0.4, 0.8, 1], [0.2, 0.1, 0.05]);
+            Geom(w, "Box", Cart, [0, 0, 0], Identity, [0.2, 0.4, 0.8, 1], [0.2, 0.1, 0.05]);
             w.WriteEndArray();
 
             w.WriteStartArray("pole");
-            Geom(w, "Capsule", 1, [0, 0, 0.3], Identity, [0.9, 0.6, 0.2, 1], [0.045, 0.3, 0]);
+            Geom(w, "Capsule", Pole, [0, 0, 0.3], Identity, [0.9, 0.6, 0.2, 1], [0.045, 0.3, 0]);
             w.WriteEndArray();
 
             w.WriteStartArray("ball");
-            Geom(w, "Sphere", 2, [0, 0, 0], Identity, [0.85, 0.2, 0.25, 1], [0.15, 0, 0]);
-            w.WriteEndArray();
-
-            w.WriteStartArray("top");
-            Geom(w, "Cylinder", 3, [0, 0, 0], Identity, [0.2, 0.7, 0.4, 1], [0.25, 0.05, 0]);
-            Geom(w, "Box", 3, [0.2, 0, 0.08], Identity, [0.95, 0.85, 0.3, 1], [0.12, 0.03, 0.03]);
+            Geom(w, "Sphere", Ball, [0, 0, 0], Identity, [0.85, 0.2, 0.25, 1], [0.15, 0, 0]);
             w.WriteEndArray();
 
             w.WriteEndObject();
@@ -111,16 +118,16 @@ internal static class DemoScene
     {
         // Cart slides along the rail; the pole is hinged on it and swings about y.
         var cartX = 1.0 * Math.Sin(0.8 * t);
-        Set(pos, 0, cartX, 0, RailHeight);
-        SetQ(rot, 0, 1, 0, 0, 0);
+        Set(pos, Cart, cartX, 0, RailHeight);
+        SetQ(rot, Cart, 1, 0, 0, 0);
         var swing = 0.6 * Math.Sin(1.6 * t + 0.5);
-        Set(pos, 1, cartX, 0, RailHeight);
-        SetQ(rot, 1, Math.Cos(swing / 2), 0, Math.Sin(swing / 2), 0);
+        Set(pos, Pole, cartX, 0, RailHeight);
+        SetQ(rot, Pole, Math.Cos(swing / 2), 0, Math.Sin(swing / 2), 0);
 
         // Ball bounces (|sin| makes the floor contact) and rolls about x.
-        Set(pos, 2, 0, 1.2, 0.15 + 0.9 * Math.Abs(Math.Sin(2.2 * t)));
+        Set(pos, Ball, 0, 1.2, 0.15 + 0.9 * Math.Abs(Math.Sin(2.2 * t)));
         var roll = 1.5 * t;
-        SetQ(rot, 2, Math.Cos(roll / 2), Math.Sin(roll / 2), 0, 0);
+        SetQ(rot, Ball, Math.Cos(roll / 2), Math.Sin(roll / 2), 0, 0);
 
         // Top spins fast about its tilted axis while the tilt precesses slowly.
         var spin = 4.0 * t;
@@ -129,8 +136,8 @@ internal static class DemoScene
         var (pw, px, py, pz) = Multiply(
             Multiply((Math.Cos(precession / 2), 0, 0, Math.Sin(precession / 2)), (Math.Cos(Tilt / 2), Math.Sin(Tilt / 2), 0, 0)),
             (Math.Cos(spin / 2), 0, 0, Math.Sin(spin / 2)));
-        Set(pos, 3, 0, -1.4, 0.35);
-        SetQ(rot, 3, pw, px, py, pz);
+        Set(pos, Top, 0, -1.4, 0.35);
+        SetQ(rot, Top, pw, px, py, pz);
     }
 
     private static (double W, double X, double Y, double Z) Multiply((double W, double X, double Y, double Z) a, (double W, double X, double Y, double Z) b) => (
