@@ -5,7 +5,7 @@ namespace Brax.Viewer.Tests.Infrastructure;
 /// beside them would starve their clients and turn CPU contention into false failures.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MeasuringCollection
+public sealed class MeasuringGroup
 {
     public const string Name = "Measuring";
 }
