@@ -51,7 +51,7 @@ internal sealed class ViewerPageSession : IAsyncDisposable
 
     public Task<T> EvalAsync<T>(string expression) => Page.EvaluateAsync<T>(expression);
 
-    public async Task WaitForAsync(string condition, float timeoutMs = 15_000)
+    public async Task WaitForAsync(string condition, float timeoutMs = 20_000)
         => await Page.WaitForFunctionAsync($"() => {{ try {{ return !!({condition}); }} catch {{ return false; }} }}", null, new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 50 });
 
     public Task WaitForViewerAsync() => WaitForAsync("window.braxViewer.state === 'viewer' && window.braxViewer.stats.sceneRenders > 0");

@@ -251,7 +251,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
         await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:Demo"] = "true" });
         await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, server.Http("/"));
         await page.WaitForViewerAsync();
-        await page.WaitForAsync("window.braxViewer.stats.applied > 10", 10_000);
+        await page.WaitForAsync("window.braxViewer.stats.applied > 3", 20_000);
 
         var first = await page.PosesAsync();
         await Task.Delay(400);
@@ -260,7 +260,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
         first.Should().HaveCount(DemoScene.Links);
         Enumerable.Range(0, DemoScene.Links).Count(i => Distance(first[i].Pos, second[i].Pos) > 1e-3 || Distance(first[i].Rot, second[i].Rot) > 1e-3)
             .Should().BeGreaterThanOrEqualTo(3, "the demo moves its bodies continuously");
-        await page.WaitForAsync("window.braxViewer.stats.frameFps > 5", 5000);
+        await page.WaitForAsync("window.braxViewer.stats.frameFps > 5", 10_000);
         await page.ScreenshotAsync("demo");
         page.AssertClean(server.BaseUri);
     }
