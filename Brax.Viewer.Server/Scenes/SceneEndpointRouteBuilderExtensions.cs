@@ -1,8 +1,7 @@
 using Brax.Viewer.Server.Scenes;
 
-#pragma warning disable IDE0130
-namespace Microsoft.AspNetCore.Builder;
-#pragma warning restore IDE0130
+// In the host's namespace, beside ViewerServer that calls them, so wiring needs no extra using.
+namespace Brax.Viewer.Server;
 
 /// <summary>Maps the scene API.</summary>
 public static class SceneEndpointRouteBuilderExtensions

@@ -2,10 +2,8 @@ using Brax.Viewer.Server.Demo;
 using Brax.Viewer.Server.Scenes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-// Extension methods live in the namespaces their receivers come from, so Program needs no extra using.
-#pragma warning disable IDE0130
-namespace Microsoft.Extensions.DependencyInjection;
-#pragma warning restore IDE0130
+// In the host's namespace, beside ViewerServer that calls them, so wiring needs no extra using.
+namespace Brax.Viewer.Server;
 
 /// <summary>Registers the scene API, the start-up scene file and the demo.</summary>
 public static class SceneServiceCollectionExtensions
