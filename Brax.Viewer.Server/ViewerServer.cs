@@ -20,7 +20,7 @@ public static class ViewerServer
             builder.WebHost.UseUrls(url);
         }
 
-        builder.Services.AddViewerHubs(builder.Configuration);
+        builder.Services.AddViewerHubs(builder.Configuration).Services.AddRedisSceneStore();
         configure?.Invoke(builder);
         builder.Services.AddScenes(builder.Configuration);
 

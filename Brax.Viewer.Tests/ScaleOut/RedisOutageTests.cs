@@ -59,6 +59,15 @@ public sealed class RedisOutageTests : IDisposable
         (await controlA.ReceiveAsync(TimeSpan.FromSeconds(5))).Should().Be(Off, "local control clients keep hearing toggles while Redis is down");
         (await _http.GetFromJsonAsync<JsonObject>(a.Http("api/rendering_status")))!["rendering_enabled"]!.GetValue<bool>().Should().BeFalse();
 
+        var scene = await File.ReadAllBytesAsync(Fixtures.Brax("cartpole.system.json"));
+        using (var put = await _http.PutAsync(a.Http("api/system"), new ByteArrayContent(scene)))
+        {
+            put.StatusCode.Should().Be(HttpStatusCode.NoContent, "a scene can be loaded while Redis is down");
+        }
+
+        (await controlA.ReceiveAsync(TimeSpan.FromSeconds(5))).Should().Be("""{"type":"refresh_web"}""");
+        (await _http.GetByteArrayAsync(a.Http("api/system"))).Should().Equal(scene);
+
         // A client can still connect during the outage, and is served.
         await using var lateControlA = await RawClient.ConnectAsync(a.WebSocket("ws/control"));
         (await lateControlA.ReceiveAsync(TimeSpan.FromSeconds(5))).Should().Be(Off);
@@ -76,6 +85,11 @@ public sealed class RedisOutageTests : IDisposable
         await Eventually.HoldsAsync(
             () => !_http.GetFromJsonAsync<JsonObject>(b.Http("api/rendering_status")).Result!["rendering_enabled"]!.GetValue<bool>(),
             "the toggle kept locally reaches Redis once it is back");
+
+        await Eventually.HoldsAsync(
+            () => _http.GetAsync(b.Http("api/system")).Result.StatusCode == HttpStatusCode.OK,
+            "the scene loaded during the outage reaches Redis once it is back");
+        (await _http.GetByteArrayAsync(b.Http("api/system"))).Should().Equal(scene);
 
         // Cross-instance frames resume (the first may race the resubscription, so send until one crosses).
         var next = 6;

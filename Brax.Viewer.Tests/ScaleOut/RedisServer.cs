@@ -103,10 +103,27 @@ public sealed class RedisServer : IAsyncDisposable
             .FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range: while Redis is stopped its port must stay free
+    /// for the restart, and a port from that range could meanwhile be handed to any socket bound to
+    /// port 0 or to an outgoing connection (even the reconnecting client's own).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("no free port between 20000 and 32000");
     }
 }

@@ -41,12 +41,24 @@ public sealed class SlowRedisTests : IAsyncLifetime
         await sleep;
         a.GetRequiredService<HubDiagnostics>().FramesSkipped.Should().BeGreaterThan(0, "frames beyond the budget skipped the other instance instead of queueing");
 
-        // Once Redis answers again, B gets frames again and ends on the newest.
-        var last = 0;
-        await streamer.SendAsync(TestFrames.Numbered(41, FrameBytes));
-        while (last != 41)
+        // Once Redis answers again (and what was in flight has drained), B gets the newest frames again.
+        var sent = 40;
+        var received = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (received != sent)
         {
-            last = TestFrames.NumberOf(await viewerB.ReceiveBytesAsync(TimeSpan.FromSeconds(5)));
+            DateTime.UtcNow.Should().BeBefore(deadline, "B gets the newest frame once Redis keeps up again");
+            await streamer.SendAsync(TestFrames.Numbered(++sent, FrameBytes));
+            try
+            {
+                while (received != sent)
+                {
+                    received = TestFrames.NumberOf(await viewerB.ReceiveBytesAsync(TimeSpan.FromMilliseconds(300)));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
     }
 }
