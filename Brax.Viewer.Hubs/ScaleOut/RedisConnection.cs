@@ -53,6 +53,9 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
     /// </summary>
     public event Action? Reconcile;
 
+    /// <summary>Raised when a lost link to Redis is back: what others wrote meanwhile can be read now.</summary>
+    public event Action? Restored;
+
     private static TimeSpan ReconcileInterval => TimeSpan.FromSeconds(2);
 
     public RedisScaleOutOptions Options { get; }
@@ -99,6 +102,7 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
         multiplexer.ConnectionRestored += (_, e) =>
         {
             Log.ConnectionRestored(_logger, e.EndPoint?.ToString(), e.ConnectionType);
+            Restored?.Invoke();
             Reconcile?.Invoke();
         };
 

@@ -14,15 +14,29 @@ internal sealed partial class SharedValues
     private readonly RedisConnection _redis;
     private readonly string _kind;
     private readonly ILogger _logger;
+    private readonly Func<string, Task>? _announce;
     private readonly ConcurrentDictionary<string, RedisValue> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RedisValue> _pending = new(StringComparer.Ordinal);
 
-    public SharedValues(RedisConnection redis, string kind, ILogger logger)
+    /// <param name="redis">The shared connection.</param>
+    /// <param name="kind">The middle part of the keys.</param>
+    /// <param name="logger">Where failures are logged.</param>
+    /// <param name="announce">
+    /// Called with the id of a value that changed out of sight of some clients during an outage: a
+    /// value kept locally once it is in Redis (the other instances' clients missed it), and, after a
+    /// reconnect, a value another instance wrote meanwhile (this instance's clients missed it).
+    /// </param>
+    public SharedValues(RedisConnection redis, string kind, ILogger logger, Func<string, Task>? announce = null)
     {
         _redis = redis;
+        _announce = announce;
         _kind = kind;
         _logger = logger;
         redis.Reconcile += () => _ = FlushAsync();
+        if (announce is not null)
+        {
+            redis.Restored += () => _ = CatchUpAsync();
+        }
     }
 
     /// <summary>Values written while Redis was unavailable, not yet written through.</summary>
@@ -41,11 +55,9 @@ internal sealed partial class SharedValues
             try
             {
                 var value = await multiplexer.GetDatabase().StringGetAsync(_redis.Key(_kind, id)).WaitAsync(_redis.Options.CommandTimeout);
-                if (value.HasValue)
-                {
-                    _known[id] = value;
-                }
 
+                // Absent is known too: a value another instance writes during an outage is then news.
+                _known[id] = value;
                 return value;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -76,15 +88,83 @@ internal sealed partial class SharedValues
 
         foreach (var (id, value) in _pending)
         {
-            await TryWriteAsync(id, value);
+            if (await TryWriteAsync(id, value))
+            {
+                await AnnounceAsync(id);
+            }
         }
     }
 
-    private async Task TryWriteAsync(string id, RedisValue value)
+    // After a reconnect: what other instances wrote while this one was cut off is news to its clients.
+    private async Task CatchUpAsync()
+    {
+        if (_redis.Multiplexer is not { IsConnected: true } multiplexer)
+        {
+            return;
+        }
+
+        try
+        {
+            var prefix = _redis.Key(_kind, string.Empty).ToString();
+            var ids = new HashSet<string>(_known.Keys, StringComparer.Ordinal);
+            foreach (var server in multiplexer.GetServers())
+            {
+                if (server.IsConnected && !server.IsReplica)
+                {
+                    await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
+                    {
+                        ids.Add(key.ToString()[prefix.Length..]);
+                    }
+                }
+            }
+
+            foreach (var id in ids)
+            {
+                if (_pending.ContainsKey(id))
+                {
+                    continue;
+                }
+
+                var value = await multiplexer.GetDatabase().StringGetAsync(_redis.Key(_kind, id)).WaitAsync(_redis.Options.CommandTimeout);
+                var known = _known.TryGetValue(id, out var seen) ? seen : RedisValue.Null;
+                if (value.HasValue && value != known)
+                {
+                    _known[id] = value;
+                    await AnnounceAsync(id);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Not every link is back yet; the next restore event tries again.
+            Log.ReadFailed(_logger, _kind, "*", ex.Message);
+        }
+    }
+
+    private async Task AnnounceAsync(string id)
+    {
+        if (_announce is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _announce(id);
+        }
+#pragma warning disable CA1031 // A failed announcement must not stop the other values.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.NotifyFailed(_logger, _kind, id, ex.Message);
+        }
+    }
+
+    private async Task<bool> TryWriteAsync(string id, RedisValue value)
     {
         if (_redis.Multiplexer is not { } multiplexer)
         {
-            return;
+            return false;
         }
 
         try
@@ -93,10 +173,12 @@ internal sealed partial class SharedValues
 
             // Only if no newer write came in meanwhile: that one is still to be written.
             _pending.TryRemove(new KeyValuePair<string, RedisValue>(id, value));
+            return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Log.WriteDeferred(_logger, _kind, id, ex.Message);
+            return false;
         }
     }
 
@@ -107,5 +189,8 @@ internal sealed partial class SharedValues
 
         [LoggerMessage(2, LogLevel.Warning, "Could not write {Kind} of '{Id}' to Redis ({Error}); kept locally and written when Redis returns.")]
         public static partial void WriteDeferred(ILogger logger, string kind, string id, string error);
+
+        [LoggerMessage(3, LogLevel.Warning, "{Kind} of '{Id}' changed during a Redis outage, but the clients could not be told ({Error}).")]
+        public static partial void NotifyFailed(ILogger logger, string kind, string id, string error);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Brax.Viewer.Hubs.Control;
 using Brax.Viewer.Hubs.ScaleOut;
 
 namespace Brax.Viewer.Server.Scenes;
@@ -10,9 +11,14 @@ namespace Brax.Viewer.Server.Scenes;
 /// uploaded to it is written to Redis when Redis returns.
 /// </summary>
 /// <remarks>Value: <c>[info length:4, big endian][SceneInfo as JSON][the system JSON as uploaded]</c>.</remarks>
-internal sealed class RedisSceneStore(RedisConnection redis, ILogger<RedisSceneStore> logger) : ISceneStore
+internal sealed class RedisSceneStore : ISceneStore, IHostedService
 {
-    private readonly SharedValues _values = new(redis, "scene", logger);
+    private readonly SharedValues _values;
+
+    // A scene loaded during an outage refreshed only one instance's pages: once it is in Redis,
+    // every page of the run reloads.
+    public RedisSceneStore(RedisConnection redis, IControlChannel control, ILogger<RedisSceneStore> logger) =>
+        _values = new(redis, "scene", logger, run => control.RefreshWebAsync(run));
 
     public async ValueTask<StoredScene?> GetAsync(string run, CancellationToken cancellationToken = default)
     {
@@ -25,6 +31,10 @@ internal sealed class RedisSceneStore(RedisConnection redis, ILogger<RedisSceneS
         ArgumentNullException.ThrowIfNull(scene);
         await _values.SetAsync(run, Encode(scene));
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static byte[] Encode(StoredScene scene)
     {

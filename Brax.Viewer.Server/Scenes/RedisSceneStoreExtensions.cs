@@ -17,7 +17,12 @@ internal static class RedisSceneStoreExtensions
     {
         if (services.Any(service => service.ServiceType == typeof(RedisConnection)))
         {
-            services.TryAddSingleton<ISceneStore, RedisSceneStore>();
+            services.TryAddSingleton<RedisSceneStore>();
+            services.TryAddSingleton<ISceneStore>(provider => provider.GetRequiredService<RedisSceneStore>());
+
+            // Created at start-up, not at the first scene request: after an outage it must catch up
+            // on scenes other instances loaded, for pages here that never asked for one yet.
+            services.AddHostedService(provider => provider.GetRequiredService<RedisSceneStore>());
         }
 
         return services;

@@ -81,7 +81,9 @@ public sealed class RedisOutageTests : IDisposable
             ready.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
-        // The toggle made during the outage was written through: B answers with it.
+        // What changed during the outage is written through, and B's clients are told.
+        (await controlB.NextRenderStateAsync(TimeSpan.FromSeconds(10))).Should().BeFalse("B's control clients hear the toggle A took during the outage");
+        (await controlB.NextRefreshAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("B's pages reload for the scene A loaded during the outage");
         await Eventually.HoldsAsync(
             () => !_http.GetFromJsonAsync<JsonObject>(b.Http("api/rendering_status")).Result!["rendering_enabled"]!.GetValue<bool>(),
             "the toggle kept locally reaches Redis once it is back");
