@@ -44,6 +44,10 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
+
+        // If the test run ends without disposing this (a crash, an abort), the server still goes with it.
+        var process = _process;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
@@ -75,6 +79,21 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone and disposed.
+        }
+    }
 
     private async Task<bool> PingsAsync()
     {

@@ -51,11 +51,17 @@ public sealed class ScaleOutCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var server in Servers)
+        try
         {
-            await server.DisposeAsync();
+            foreach (var server in Servers)
+            {
+                await server.DisposeAsync();
+            }
         }
-
-        await Redis.DisposeAsync();
+        finally
+        {
+            // Never leave a redis-server behind, whatever the servers did on the way out.
+            await Redis.DisposeAsync();
+        }
     }
 }
