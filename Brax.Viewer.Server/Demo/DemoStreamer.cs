@@ -36,6 +36,14 @@ internal sealed partial class DemoStreamer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Stop streaming as soon as shutdown begins: the server stops before this service does,
+        // and would otherwise wait for the demo's connection (and its reconnects) to go away.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        await StreamUntilStoppedAsync(stopping.Token);
+    }
+
+    private async Task StreamUntilStoppedAsync(CancellationToken stoppingToken)
+    {
         if (!await WaitForStartAsync(stoppingToken))
         {
             return;
@@ -58,7 +66,14 @@ internal sealed partial class DemoStreamer(
                 using var socket = new ClientWebSocket();
                 await socket.ConnectAsync(uri, stoppingToken);
                 failures = 0;
-                await StreamAsync(socket, clock, stoppingToken);
+                try
+                {
+                    await StreamAsync(socket, clock, stoppingToken);
+                }
+                finally
+                {
+                    await CloseAsync(socket);
+                }
             }
             catch (Exception e) when (e is WebSocketException or IOException or HttpRequestException)
             {
@@ -92,6 +107,25 @@ internal sealed partial class DemoStreamer(
             writer.WriteEndObject();
             writer.Flush();
             await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, true, stoppingToken);
+        }
+    }
+
+    /// <summary>Says goodbye with a close frame, so the server ends the session at once instead of at its own shutdown.</summary>
+    private static async Task CloseAsync(ClientWebSocket socket)
+    {
+        if (socket.State != WebSocketState.Open)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "demo stopping", timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // Already gone: nothing left to close.
         }
     }
 
