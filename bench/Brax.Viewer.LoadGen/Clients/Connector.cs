@@ -36,7 +36,10 @@ internal sealed class Connector : IDisposable
         {
             // The server pings every 15 s and the client answers them; no unsolicited pongs of our own.
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
-            await socket.ConnectAsync(uri, _invoker, cancellationToken);
+            var target = uri.Scheme is "http" or "https"
+                ? new UriBuilder(uri) { Scheme = uri.Scheme == "https" ? "wss" : "ws" }.Uri
+                : uri;
+            await socket.ConnectAsync(target, _invoker, cancellationToken);
             return socket;
         }
         catch
@@ -57,7 +60,7 @@ internal sealed class Connector : IDisposable
             socket.Bind(new IPEndPoint(source, 0));
             var host = IPAddress.TryParse(context.DnsEndPoint.Host, out var address) ? address : IPAddress.Loopback;
             await socket.ConnectAsync(new IPEndPoint(host, context.DnsEndPoint.Port), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
+            return new ReadAheadStream(new NetworkStream(socket, ownsSocket: true));
         }
         catch
         {
