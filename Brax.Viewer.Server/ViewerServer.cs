@@ -1,3 +1,8 @@
+using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Server.Api;
+using Microsoft.AspNetCore.Diagnostics;
+
 namespace Brax.Viewer.Server;
 
 /// <summary>Builds the Brax Viewer Hub web application: the one place that wires the host together.</summary>
@@ -10,9 +15,25 @@ public static class ViewerServer
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (ListenAddress.Resolve(builder.Configuration, Environment.GetEnvironmentVariable) is { } url)
+        {
+            builder.WebHost.UseUrls(url);
+        }
+
+        builder.Services.AddViewerHubs(builder.Configuration);
         configure?.Invoke(builder);
+
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.UseExceptionHandler(errors => errors.Run(http =>
+            ErrorResponse.WriteAsync(http, StatusCodes.Status500InternalServerError, http.Features.Get<IExceptionHandlerFeature>()?.Error.Message ?? "internal error")));
+        app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && context.HttpContext.Response.ContentType is null
+            ? ErrorResponse.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, $"{context.HttpContext.Request.Path} answered {context.HttpContext.Response.StatusCode}")
+            : Task.CompletedTask);
+        app.UseWebSockets();
+
+        app.MapViewerHubs();
+        app.MapRenderingStatusApi();
+        app.MapHealthApi();
         return app;
     }
 }

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using Brax.Viewer.Hubs.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Brax.Viewer.Hubs.Fanout;
+
+/// <summary>
+/// The viewers of each group on this server, and the watch that disconnects viewers stalled
+/// longer than <see cref="ViewerOptions.SendTimeout"/>. Offering a frame walks a member array
+/// without locks or allocation; joins and leaves copy the array under a lock.
+/// </summary>
+internal sealed partial class ViewerGroups : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ViewerMailbox[]> _groups = new(StringComparer.Ordinal);
+    private readonly Lock _membership = new();
+    private readonly HubDiagnostics _diagnostics;
+    private readonly ILogger<ViewerGroups> _logger;
+    private readonly long _sendTimeoutMs;
+    private readonly ITimer _stallWatch;
+
+    public ViewerGroups(IOptions<ViewerOptions> options, HubDiagnostics diagnostics, ILogger<ViewerGroups> logger, TimeProvider time)
+    {
+        _diagnostics = diagnostics;
+        _logger = logger;
+        var timeout = options.Value.SendTimeout;
+        _sendTimeoutMs = (long)timeout.TotalMilliseconds;
+        var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        _stallWatch = time.CreateTimer(_ => EvictStalled(), null, period, period);
+    }
+
+    /// <summary>Number of groups with at least one viewer on this server.</summary>
+    public int GroupCount => _groups.Count;
+
+    /// <summary>Group memberships held on this server.</summary>
+    public int MembershipCount => _groups.Values.Sum(members => members.Length);
+
+    public void Join(string group, ViewerMailbox viewer)
+    {
+        lock (_membership)
+        {
+            if (viewer.Groups.Contains(group))
+            {
+                return;
+            }
+
+            viewer.Groups.Add(group);
+            _groups[group] = _groups.TryGetValue(group, out var members) ? [.. members, viewer] : [viewer];
+        }
+    }
+
+    public void Leave(string group, ViewerMailbox viewer)
+    {
+        lock (_membership)
+        {
+            if (viewer.Groups.Remove(group))
+            {
+                RemoveMember(group, viewer);
+            }
+        }
+    }
+
+    public void LeaveAll(ViewerMailbox viewer)
+    {
+        lock (_membership)
+        {
+            foreach (var group in viewer.Groups)
+            {
+                RemoveMember(group, viewer);
+            }
+
+            viewer.Groups.Clear();
+        }
+    }
+
+    /// <summary>Offers <paramref name="frame"/> to every viewer of <paramref name="group"/> on this server.</summary>
+    public void Offer(string group, SerializedHubMessage frame, IReadOnlyList<string>? excludedConnectionIds = null)
+    {
+        if (!_groups.TryGetValue(group, out var members))
+        {
+            return;
+        }
+
+        foreach (var viewer in members)
+        {
+            if (excludedConnectionIds is null || !excludedConnectionIds.Contains(viewer.Connection.ConnectionId))
+            {
+                viewer.Offer(frame);
+            }
+        }
+    }
+
+    public void Dispose() => _stallWatch.Dispose();
+
+    private void RemoveMember(string group, ViewerMailbox viewer)
+    {
+        if (!_groups.TryGetValue(group, out var members))
+        {
+            return;
+        }
+
+        var remaining = Array.FindAll(members, member => member != viewer);
+        if (remaining.Length == 0)
+        {
+            _groups.TryRemove(group, out _);
+        }
+        else
+        {
+            _groups[group] = remaining;
+        }
+    }
+
+    private void EvictStalled()
+    {
+        var now = Environment.TickCount64;
+        foreach (var members in _groups.Values)
+        {
+            foreach (var viewer in members)
+            {
+                if (viewer.IsStalled(now, _sendTimeoutMs))
+                {
+                    Log.StalledViewerEvicted(_logger, viewer.Connection.ConnectionId, _sendTimeoutMs);
+                    _diagnostics.ViewerEvicted();
+                    viewer.Connection.Abort();
+                }
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Viewer {ConnectionId} disconnected: one frame took longer than {SendTimeoutMs} ms to send.")]
+        public static partial void StalledViewerEvicted(ILogger logger, string connectionId, long sendTimeoutMs);
+    }
+}

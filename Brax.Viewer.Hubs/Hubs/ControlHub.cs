@@ -1,0 +1,47 @@
+using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Control;
+using Brax.Viewer.Hubs.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Brax.Viewer.Hubs.Hubs;
+
+/// <summary>
+/// The render on/off toggle, shared by every control client of a run: raw <c>/ws/control</c> sockets
+/// and SignalR <c>/hubs/control</c> connections are all members of the run's control group.
+/// </summary>
+internal sealed class ControlHub : Hub
+{
+    private readonly IControlChannel _channel;
+    private readonly HubDiagnostics _diagnostics;
+
+    public ControlHub(IControlChannel channel, HubDiagnostics diagnostics)
+    {
+        _channel = channel;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Joins the run's control group and tells the new client the current state.</summary>
+    public override async Task OnConnectedAsync()
+    {
+        var role = HubConnectionRole.Establish(Context);
+        _diagnostics.ControlConnected();
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Control(role.Run));
+        var enabled = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
+        await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, enabled, Context.ConnectionAborted);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (HubConnectionRole.TryGet(Context, out _))
+        {
+            _diagnostics.ControlDisconnected();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Turns rendering on or off for the run and tells every control client, the caller included.</summary>
+    public Task ToggleRender(bool enabled) =>
+        _channel.SetRenderingAsync(HubConnectionRole.Get(Context).Run, enabled, Context.ConnectionAborted);
+}

@@ -1,0 +1,50 @@
+using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Brax.Viewer.Hubs.Hubs;
+
+/// <summary>
+/// Frames from streamers to viewers. Raw <c>/ws/frame</c> sockets and SignalR <c>/hubs/frame</c>
+/// connections are all hub connections here: viewers join their run's viewer group, and a frame
+/// is a group send that <see cref="Fanout.FrameHubLifetimeManager"/> delivers newest-wins.
+/// </summary>
+internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
+{
+    /// <summary>Streamers only stream; everyone else becomes a viewer of the run.</summary>
+    public override Task OnConnectedAsync()
+    {
+        var role = HubConnectionRole.Establish(Context);
+        diagnostics.FrameConnected(role.IsStreamer);
+        return role.IsStreamer
+            ? Task.CompletedTask
+            : Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.FrameViewers(role.Run));
+    }
+
+    /// <inheritdoc />
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (HubConnectionRole.TryGet(Context, out var role))
+        {
+            diagnostics.FrameDisconnected(role.Value.IsStreamer);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Offers the frame to every viewer of the run. Returns without waiting for delivery, so no
+    /// viewer can slow the streamer.
+    /// </summary>
+    public Task SendFrame(Frame frame)
+    {
+        var role = HubConnectionRole.Get(Context);
+        if (!role.IsStreamer)
+        {
+            throw new HubException($"Only streamers send frames: connect with ?{FrameHubContract.StreamerQuery}=true.");
+        }
+
+        ArgumentNullException.ThrowIfNull(frame);
+        return Clients.Group(HubGroups.FrameViewers(role.Run)).SendAsync(FrameHubContract.ReceiveFrame, frame);
+    }
+}

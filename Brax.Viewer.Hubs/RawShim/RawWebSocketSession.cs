@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using Brax.Viewer.Hubs.Diagnostics;
+using Brax.Viewer.Hubs.Protocols;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Connections.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Brax.Viewer.Hubs.RawShim;
+
+/// <summary>
+/// One raw WebSocket as a real hub connection. The socket's messages go into the hub's input pipe
+/// as records (see <see cref="RawRecords"/>); what the hub writes goes out through a
+/// <see cref="WebSocketMessageWriter"/>. The session owns the socket's whole life: it ends when the
+/// client closes or vanishes, or when the hub aborts the connection (for example a stalled viewer).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync disposes the connection when the session ends.")]
+internal sealed partial class RawWebSocketSession : IHttpContextFeature
+{
+    private const int ReceiveChunk = 4096;
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly WebSocket _socket;
+    private readonly RawEndpoint _endpoint;
+    private readonly bool _forwardsInput;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _badInputLog = new();
+    private readonly Pipe _input = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly WebSocketMessageWriter _output;
+    private readonly DefaultConnectionContext _connection;
+    private Task? _receiving;
+
+    public RawWebSocketSession(HttpContext http, WebSocket socket, RawEndpoint endpoint, bool forwardsInput, ILogger logger)
+    {
+        HttpContext = http;
+        _socket = socket;
+        _endpoint = endpoint;
+        _forwardsInput = forwardsInput;
+        _logger = logger;
+        _output = new WebSocketMessageWriter(socket);
+        _connection = new DefaultConnectionContext(http.Connection.Id + ":" + http.TraceIdentifier)
+        {
+            Transport = new DuplexPipe(_input.Reader, _output),
+            User = http.User,
+        };
+
+        // Hubs read the query string (is_streamer, run) through Context.GetHttpContext(), for raw and SignalR alike.
+        _connection.Features.Set<IHttpContextFeature>(this);
+    }
+
+    public HttpContext? HttpContext { get; set; }
+
+    public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, CancellationToken serverStopping)
+    {
+        diagnostics.RawSocketOpened();
+        try
+        {
+            await WriteHandshakeAsync();
+            using var onAbort = _connection.ConnectionClosed.Register(static s => ((WebSocket)s!).Abort(), _socket);
+            using var onStopping = serverStopping.Register(static s => _ = ((RawWebSocketSession)s!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable), this);
+            var receiving = _receiving = ReceiveAsync();
+            await hub.OnConnectedAsync(_connection);
+            if (_output.HandshakeError is { } refusal)
+            {
+                Log.HubRefused(_logger, _endpoint.Path, refusal);
+            }
+
+            await CloseAsync(_output.HandshakeError is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError);
+            await receiving;
+        }
+        finally
+        {
+            HttpContext = null;
+            await _connection.DisposeAsync();
+            diagnostics.RawSocketClosed();
+        }
+    }
+
+    // The hub connection starts with a SignalR handshake naming the raw protocol; the client never sees it.
+    private ValueTask<FlushResult> WriteHandshakeAsync()
+    {
+        _input.Writer.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"protocol\":\"{_endpoint.ProtocolName}\",\"version\":1}}\u001e"));
+        return _input.Writer.FlushAsync();
+    }
+
+    private async Task ReceiveAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                // Wait for the next message without a buffer, so an idle socket holds no receive memory.
+                var first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                if (first.MessageType == WebSocketMessageType.Close || !await ReceiveMessageAsync(first))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ConnectionAbortedException or IOException)
+        {
+            // The client vanished without a close handshake, or the hub aborted the connection.
+            Log.SocketEnded(_logger, _endpoint.Path, ex.Message);
+        }
+        finally
+        {
+            // Ends the hub connection: the hub sees its input complete and runs OnDisconnectedAsync.
+            await _input.Writer.CompleteAsync();
+        }
+    }
+
+    /// <summary>Receives one message and hands it on; false when the socket or the hub has gone.</summary>
+    private async Task<bool> ReceiveMessageAsync(ValueWebSocketReceiveResult first)
+    {
+        var limit = _endpoint.MaxMessageBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
+        try
+        {
+            var length = 0;
+            long total = 0;
+            var result = first;
+            while (!result.EndOfMessage)
+            {
+                var keep = _forwardsInput && total <= limit;
+                if (keep && length == buffer.Length)
+                {
+                    buffer = Grow(buffer, length, limit);
+                }
+
+                // Past the limit, or from a client whose input is ignored, bytes are drained into the same chunk.
+                var target = keep ? buffer.AsMemory(length) : buffer.AsMemory(0, Math.Min(buffer.Length, ReceiveChunk));
+                result = await _socket.ReceiveAsync(target, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return false;
+                }
+
+                total += result.Count;
+                if (keep && total <= limit)
+                {
+                    length += result.Count;
+                }
+            }
+
+            if (!_forwardsInput)
+            {
+                return true;
+            }
+
+            var problem = result.MessageType == WebSocketMessageType.Binary ? "binary messages are not part of the protocol"
+                : total > limit ? $"larger than the {limit}-byte limit"
+                : buffer.AsSpan(0, length).Contains(RawRecords.Separator) ? "text holds a 0x1E byte, which JSON never does"
+                : null;
+            if (problem is not null)
+            {
+                if (_badInputLog.TryEnter(out var suppressed))
+                {
+                    Log.MessageIgnored(_logger, _endpoint.Path, total, problem, suppressed);
+                }
+
+                return true;
+            }
+
+            _input.Writer.Write(buffer.AsSpan(0, length));
+            _input.Writer.Write([RawRecords.Separator]);
+            var flushed = await _input.Writer.FlushAsync();
+            return !flushed.IsCompleted;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] Grow(byte[] buffer, int length, long limit)
+    {
+        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+        buffer.AsSpan(0, length).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return grown;
+    }
+
+    /// <summary>Sends a close frame; a client that does not answer within the close timeout is cut off.</summary>
+    private async Task CloseAsync(WebSocketCloseStatus status)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CloseTimeout);
+        try
+        {
+            await _socket.CloseOutputAsync(status, null, timeout.Token);
+            if (_socket.State == WebSocketState.CloseSent && _receiving is { } receiving)
+            {
+                // The receive loop reads the client's answering close frame.
+                await receiving.WaitAsync(timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Ignored a {Length}-byte message on {Path}: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
+        public static partial void MessageIgnored(ILogger logger, string path, long length, string reason, long suppressed);
+
+        [LoggerMessage(2, LogLevel.Debug, "Raw socket on {Path} ended without a close handshake: {Reason}")]
+        public static partial void SocketEnded(ILogger logger, string path, string reason);
+
+        [LoggerMessage(3, LogLevel.Error, "The hub refused a raw connection on {Path}: {Response}")]
+        public static partial void HubRefused(ILogger logger, string path, string response);
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}

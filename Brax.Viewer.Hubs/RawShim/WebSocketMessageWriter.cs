@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+
+namespace Brax.Viewer.Hubs.RawShim;
+
+/// <summary>
+/// The output side of a raw connection: what the hub writes between two flushes goes out as one
+/// WebSocket text message. The hub connection writes one message per flush, so no framing is
+/// needed, and a frame shared by many viewers is handed to each socket without being copied.
+/// A flush completes when the socket has taken the message, which is the backpressure signal the
+/// viewer's mailbox waits on.
+/// </summary>
+internal sealed class WebSocketMessageWriter(WebSocket socket) : PipeWriter
+{
+    // The hub's handshake response, {} plus the record separator, is for the shim, not the client.
+    private static readonly byte[] HandshakeAccepted = "{}\u001e"u8.ToArray();
+
+    private byte[]? _buffer;
+    private int _buffered;
+    private bool _handshakeDone;
+    private bool _completed;
+    private bool _sending;
+
+    /// <summary>The hub's handshake response when it refused the connection, else null.</summary>
+    public string? HandshakeError { get; private set; }
+
+    public override void Advance(int bytes) => _buffered += bytes;
+
+    public override Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        var needed = _buffered + Math.Max(sizeHint, 1);
+        if (_buffer is null || _buffer.Length < needed)
+        {
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 256));
+            if (_buffer is not null)
+            {
+                _buffer.AsSpan(0, _buffered).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            _buffer = grown;
+        }
+
+        return _buffer.AsMemory(_buffered);
+    }
+
+    public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
+        _buffered == 0 ? new ValueTask<FlushResult>(new FlushResult(false, _completed)) : SendAsync(_buffer.AsMemory(0, _buffered), buffered: true);
+
+    public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        if (_buffered != 0)
+        {
+            this.Write(source.Span);
+            return FlushAsync(cancellationToken);
+        }
+
+        return source.IsEmpty ? new ValueTask<FlushResult>(new FlushResult(false, _completed)) : SendAsync(source, buffered: false);
+    }
+
+    public override void CancelPendingFlush()
+    {
+        // A WebSocket send cannot be cancelled without aborting the socket; the session does that.
+    }
+
+    public override void Complete(Exception? exception = null)
+    {
+        _completed = true;
+        if (!_sending)
+        {
+            ReleaseBuffer();
+        }
+    }
+
+    private ValueTask<FlushResult> SendAsync(ReadOnlyMemory<byte> message, bool buffered)
+    {
+        if (!_handshakeDone)
+        {
+            _handshakeDone = true;
+            if (!message.Span.SequenceEqual(HandshakeAccepted))
+            {
+                HandshakeError = System.Text.Encoding.UTF8.GetString(message.Span).TrimEnd('\u001e');
+            }
+
+            Sent(buffered);
+            return new ValueTask<FlushResult>(new FlushResult(false, _completed));
+        }
+
+        _sending = true;
+        ValueTask send;
+        try
+        {
+            send = socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        catch
+        {
+            Sent(buffered);
+            throw;
+        }
+
+        if (!send.IsCompletedSuccessfully)
+        {
+            return AwaitSendAsync(send, buffered);
+        }
+
+        Sent(buffered);
+        return new ValueTask<FlushResult>(new FlushResult(false, _completed));
+    }
+
+    private async ValueTask<FlushResult> AwaitSendAsync(ValueTask send, bool buffered)
+    {
+        try
+        {
+            await send;
+        }
+        finally
+        {
+            Sent(buffered);
+        }
+
+        return new FlushResult(false, _completed);
+    }
+
+    private void Sent(bool buffered)
+    {
+        _sending = false;
+        if (buffered || _completed)
+        {
+            _buffered = 0;
+            ReleaseBuffer();
+        }
+    }
+
+    // Nothing is held between messages: an idle connection costs no output buffer.
+    private void ReleaseBuffer()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            _buffered = 0;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Brax.Viewer.Hubs.Control;
+using Brax.Viewer.Hubs.RawShim;
+
+namespace Brax.Viewer.Server.Api;
+
+/// <summary><c>GET/POST /api/rendering_status</c>: the render toggle over HTTP, as the original server had it.</summary>
+internal static class RenderingStatusApi
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static void MapRenderingStatusApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/rendering_status", async (HttpContext http, IControlChannel control) =>
+            RunName.TryRead(http, out var run, out var error)
+                ? Results.Json(new { rendering_enabled = await control.GetRenderingAsync(run, http.RequestAborted) })
+                : ErrorResponse.Result(StatusCodes.Status400BadRequest, error));
+
+        endpoints.MapPost("/api/rendering_status", async (HttpContext http, IControlChannel control) =>
+        {
+            if (!RunName.TryRead(http, out var run, out var error))
+            {
+                return ErrorResponse.Result(StatusCodes.Status400BadRequest, error);
+            }
+
+            var (enabled, problem) = await ReadToggleAsync(http);
+            if (enabled is null)
+            {
+                return ErrorResponse.Result(StatusCodes.Status400BadRequest, problem!);
+            }
+
+            await control.SetRenderingAsync(run, enabled.Value, http.RequestAborted);
+            return Results.Json(new { status = "success", rendering_enabled = enabled.Value });
+        });
+    }
+
+    private static async Task<(bool? Enabled, string? Problem)> ReadToggleAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return (null, $"the body must be at most {MaxBodyBytes} bytes");
+        }
+
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, "the body must be a JSON object like {\"rendering_enabled\": true}");
+            }
+
+            if (!body.RootElement.TryGetProperty("rendering_enabled", out var value))
+            {
+                return (null, "missing field 'rendering_enabled'");
+            }
+
+            return value.ValueKind switch
+            {
+                JsonValueKind.True => (true, null),
+                JsonValueKind.False => (false, null),
+                _ => (null, "'rendering_enabled' must be a boolean"),
+            };
+        }
+        catch (JsonException ex)
+        {
+            return (null, "the body is not valid JSON: " + ex.Message);
+        }
+    }
+}
