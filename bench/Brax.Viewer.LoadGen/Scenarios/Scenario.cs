@@ -76,8 +76,8 @@ internal static class ScenarioCatalog
         new()
         {
             Name = "smoke",
-            Target = "CI smoke: 1 streamer at 30 fps, 2 viewers of each kind, every frame delivered",
-            RawViewers = 2, JsonViewers = 2, MessagePackViewers = 2, Fps = 30,
+            Target = "CI smoke: 1 streamer at 20 fps, 2 viewers of each kind, every frame delivered",
+            RawViewers = 2, JsonViewers = 2, MessagePackViewers = 2, Fps = 20,
             WarmupSeconds = 0.5, DurationSeconds = 2,
             Thresholds = new() { MinDeliveredRatio = 1 },
         },
