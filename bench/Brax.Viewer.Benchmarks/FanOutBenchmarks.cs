@@ -76,6 +76,13 @@ public class FanOutBenchmarks
         }
 
         OfferFrame();
+
+        // A benchmark that delivered nothing would show 0 B for the wrong reason.
+        var delivered = Protocol == "raw" ? AlwaysReadyWebSocket.Sends : DiscardingPipeWriter.Flushes;
+        if (delivered < Viewers)
+        {
+            throw new InvalidOperationException($"the first frame reached {delivered} of {Viewers} viewers");
+        }
     }
 
     [GlobalCleanup]
@@ -109,7 +116,13 @@ public class FanOutBenchmarks
         {
         }
 
-        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => new(new FlushResult(false, false));
+        public static long Flushes;
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Flushes++;
+            return new(new FlushResult(false, false));
+        }
 
         public override Memory<byte> GetMemory(int sizeHint = 0) => _buffer;
 
@@ -144,6 +157,12 @@ public class FanOutBenchmarks
 
         public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public static long Sends;
+
+        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        {
+            Sends++;
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -21,6 +21,7 @@ internal static class Program
           --fixture PATH       frames to shape the load after (default: shared/fixtures/brax/ant.frames.jsonl found upwards)
           --raw N --json N --msgpack N --streamers N --fps N --frame-bytes N
           --warmup S --duration S --stalled FRACTION --sources N
+          --counters           record the server's allocation and GCs with dotnet-counters (if installed)
           --check              exit 1 when a target is not met
         """;
 
@@ -115,6 +116,7 @@ internal static class Program
                 case "--duration": { var v = Real(); change = s => s with { DurationSeconds = v }; break; }
                 case "--stalled": { var v = Real(); change = s => s with { StalledFraction = v }; break; }
                 case "--sources": { var v = Int(); change = s => s with { SourceAddresses = v }; break; }
+                case "--counters": change = s => s with { Counters = true }; break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
 

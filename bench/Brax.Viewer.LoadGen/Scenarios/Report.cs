@@ -81,6 +81,11 @@ internal sealed record Report
         }
 
         text.AppendLine(inv, $"server   cpu {Server.CpuSeconds:F2} s ({Server.CpuMicrosPerDelivery:F2} us/delivery), rss {Server.RssMb:F1} MB, peak {Server.PeakRssMb:F1} MB, threads {Server.Threads}; generator cpu {GeneratorCpuSeconds:F2} s");
+        if (Server.AllocatedBytesPerDelivery is { } perDelivery)
+        {
+            text.AppendLine(inv, $"gc       {perDelivery:F1} B allocated per delivery ({Server.AllocatedMbPerSecond:F2} MB/s), {Server.GcCollections:F0} collections, {Server.LockContentions:F0} lock contentions in the window");
+        }
+
         if (Idle is { } idle)
         {
             text.AppendLine(inv, $"idle     {idle.OpenConnections}/{idle.Connections} open, {idle.KiBPerConnection:F2} KiB/connection (rss {idle.RssBeforeMb:F1} -> {idle.RssAfterMb:F1} MB), idle cpu {idle.IdleCpuPercent:F3}% of a core");
@@ -151,6 +156,15 @@ internal sealed record ServerResult
     public double PeakRssMb { get; init; }
 
     public int Threads { get; init; }
+
+    /// <summary>Server GC allocation over the window per delivery (dotnet-counters; null without it).</summary>
+    public double? AllocatedBytesPerDelivery { get; init; }
+
+    public double? AllocatedMbPerSecond { get; init; }
+
+    public double? GcCollections { get; init; }
+
+    public double? LockContentions { get; init; }
 }
 
 internal sealed record IdleResult(int Connections, int OpenConnections, double RssBeforeMb, double RssAfterMb, double KiBPerConnection, double IdleSeconds, double IdleCpuPercent);

@@ -105,6 +105,7 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
                 window.Open(s.Id, s.LastSent + 1);
             }
 
+            var counters = scenario.Counters && pid is { } counted ? ServerCounters.Start(counted, scenario.DurationSeconds, settings.OutputDirectory) : null;
             var clock = Stopwatch.StartNew();
             var maxRss = healthyRss;
             while (clock.Elapsed.TotalSeconds < scenario.DurationSeconds)
@@ -124,6 +125,7 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
             var selfAfter = ProcessStats.Self();
             maxRss = Math.Max(maxRss, serverAfter.RssBytes);
             settings.Log.WriteLine($"window {windowSeconds:F1} s closed");
+            var totals = counters is null ? null : await counters.FinishAsync();
 
             var sentPerViewer = streamers.Sum(s => s.LastSent - window.FirstSeq(s.Id) + 1);
             var deliveries = new Dictionary<string, DeliveryResult>();
@@ -153,6 +155,10 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
                 RssMb = Mb(serverAfter.RssBytes),
                 PeakRssMb = Mb(serverAfter.PeakRssBytes),
                 Threads = serverAfter.Threads,
+                AllocatedBytesPerDelivery = totals is null || delivered == 0 ? null : totals.AllocatedBytes / delivered,
+                AllocatedMbPerSecond = totals is null ? null : totals.AllocatedBytes / 1024 / 1024 / windowSeconds,
+                GcCollections = totals?.GcCollections,
+                LockContentions = totals?.LockContentions,
             };
             var stall = stalled.Count == 0 ? null : new StallResult(stalled.Count, stalled.Count(v => v.IsOpen), Mb(healthyRss), Mb(maxRss), Mb(maxRss - healthyRss));
 
@@ -351,6 +357,11 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
         {
             AtMost("server CPU us per delivery", t.MaxCpuMicrosPerDelivery, server.CpuMicrosPerDelivery);
             AtMost("server peak RSS MB", t.MaxPeakRssMb, server.PeakRssMb);
+            if (server.AllocatedBytesPerDelivery is { } allocated)
+            {
+                AtMost("server bytes allocated per delivery", t.MaxAllocatedBytesPerDelivery, allocated);
+            }
+
             if (idle is not null)
             {
                 AtMost("server KiB per idle connection", t.MaxKiBPerIdleConnection, idle.KiBPerConnection);
