@@ -18,7 +18,16 @@ public sealed class ViewerOptions
     /// <summary>How long a raw WebSocket may go without answering a ping before it is closed. Default 30 s.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long one frame may take to reach a viewer before the viewer is disconnected as stalled. Default 15 s.</summary>
+    /// <summary>
+    /// How many frames may wait behind the one being sent to a viewer before the oldest are skipped.
+    /// Absorbs bursts and several streamers at once; a viewer that stays behind skips. Default 32.
+    /// </summary>
+    public int MaxQueuedFramesPerViewer { get; set; } = 32;
+
+    /// <summary>How many bytes of frames may wait for one viewer before the oldest are skipped (at least one frame always waits). Default 1 MiB.</summary>
+    public long MaxQueuedBytesPerViewer { get; set; } = 1024 * 1024;
+
+    /// <summary>How long one frame to reach a viewer before the viewer is disconnected as stalled. Default 15 s.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     internal IEnumerable<string> Validate()
@@ -36,6 +45,11 @@ public sealed class ViewerOptions
         if (KeepAliveInterval <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)
         {
             yield return $"{SectionName}:{nameof(KeepAliveInterval)} and {nameof(KeepAliveTimeout)} must be positive.";
+        }
+
+        if (MaxQueuedFramesPerViewer is < 1 or > 4096 || MaxQueuedBytesPerViewer < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxQueuedFramesPerViewer)} must be 1 to 4096 and {nameof(MaxQueuedBytesPerViewer)} positive.";
         }
 
         if (SendTimeout <= TimeSpan.Zero)

@@ -3,6 +3,7 @@ using Brax.Viewer.Hubs.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Hubs.Fanout;
 
@@ -13,7 +14,7 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// behind a full pipe without bound). The frame is serialised once per protocol for all viewers.
 /// Sends to single connections, users or everyone keep SignalR's default behaviour.
 /// </summary>
-internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, ILogger<DefaultHubLifetimeManager<FrameHub>> logger)
+internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<ViewerOptions> options, ILogger<DefaultHubLifetimeManager<FrameHub>> logger)
     : HubLifetimeManager<FrameHub>
 {
     private readonly DefaultHubLifetimeManager<FrameHub> _inner = new(logger);
@@ -43,7 +44,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
             var mailbox = connection.Features.Get<ViewerMailbox>();
             if (mailbox is null)
             {
-                mailbox = new ViewerMailbox(connection, diagnostics);
+                mailbox = new ViewerMailbox(connection, diagnostics, options.Value.MaxQueuedFramesPerViewer, options.Value.MaxQueuedBytesPerViewer);
                 connection.Features.Set(mailbox);
             }
 
@@ -65,7 +66,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
-        viewers.Offer(groupName, Serialize(methodName, args));
+        viewers.Offer(groupName, Serialize(methodName, args), SizeOf(args));
         return Task.CompletedTask;
     }
 
@@ -74,7 +75,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
         var message = Serialize(methodName, args);
         foreach (var group in groupNames)
         {
-            viewers.Offer(group, message);
+            viewers.Offer(group, message, SizeOf(args));
         }
 
         return Task.CompletedTask;
@@ -82,7 +83,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
     {
-        viewers.Offer(groupName, Serialize(methodName, args), excludedConnectionIds);
+        viewers.Offer(groupName, Serialize(methodName, args), SizeOf(args), excludedConnectionIds);
         return Task.CompletedTask;
     }
 
@@ -112,6 +113,9 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
         _inner.TryGetReturnType(invocationId, out type);
+
+    // What a waiting message weighs against a viewer's backlog bound: the frame it carries.
+    private static int SizeOf(object?[] args) => args is [Brax.Viewer.Client.Frame frame] ? frame.Utf8Json.Length : 0;
 
     private static SerializedHubMessage Serialize(string methodName, object?[] args) =>
         new(new InvocationMessage(methodName, args));

@@ -4,34 +4,49 @@ using Microsoft.AspNetCore.SignalR;
 namespace Brax.Viewer.Hubs.Fanout;
 
 /// <summary>
-/// One viewer's delivery slot: at most one write in flight, and only the newest frame waiting
-/// behind it. A viewer that cannot keep up skips frames instead of queueing them, so it holds
-/// about one frame of memory and never slows the streamer or anyone else.
+/// One viewer's delivery queue: at most one write in flight, and a short, bounded backlog behind it.
+/// A viewer that keeps up gets every frame in order, bursts included. A viewer that falls behind by
+/// more than <see cref="ViewerOptions.MaxQueuedFramesPerViewer"/> frames or
+/// <see cref="ViewerOptions.MaxQueuedBytesPerViewer"/> bytes loses its oldest waiting frames, so it
+/// always catches up to the newest one, holds a bounded amount of memory (the backlog only
+/// references frames shared with every other viewer), and never slows the streamer or anyone else.
 /// </summary>
 /// <remarks>
-/// A write that completes synchronously (the connection's buffers had room) costs no allocation;
-/// only a viewer that is behind pays for the continuation that resumes its pump.
+/// The common case, a write that completes synchronously because the connection had room, costs
+/// no allocation: the backlog ring is created the first time this viewer falls behind, and only a
+/// write that goes asynchronous pays for the continuation that resumes the pump.
 /// </remarks>
-internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnostics diagnostics)
+internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnostics diagnostics, int maxQueuedFrames, long maxQueuedBytes)
 {
-    private SerializedHubMessage? _waiting;
-    private int _writing;
+    private readonly Lock _gate = new();
+    private (SerializedHubMessage Message, int Size)[]? _backlog;
+    private int _head;
+    private int _count;
+    private long _backlogBytes;
+    private bool _writing;
     private long _writeStartedAt;
+    private int _evicted;
 
     /// <summary>The groups this viewer is a member of; guarded by <see cref="ViewerGroups"/>.</summary>
     internal List<string> Groups { get; } = new(1);
 
     public HubConnectionContext Connection => connection;
 
-    /// <summary>Hands the viewer a frame; an older frame still waiting is dropped.</summary>
-    public void Offer(SerializedHubMessage frame)
+    /// <summary>Hands the viewer a message of <paramref name="size"/> bytes.</summary>
+    public void Offer(SerializedHubMessage message, int size)
     {
-        if (Interlocked.Exchange(ref _waiting, frame) is not null)
+        lock (_gate)
         {
-            diagnostics.FrameSkipped();
+            if (_writing)
+            {
+                Enqueue(message, size);
+                return;
+            }
+
+            _writing = true;
         }
 
-        Pump();
+        Pump(message);
     }
 
     /// <summary>Whether the write in flight started more than <paramref name="timeoutMs"/> before <paramref name="now"/>.</summary>
@@ -41,23 +56,13 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
         return started != 0 && now - started > timeoutMs;
     }
 
-    private void Pump()
+    /// <summary>True the first time only: the viewer is being disconnected and must not be counted again.</summary>
+    public bool TryMarkEvicted() => Interlocked.Exchange(ref _evicted, 1) == 0;
+
+    private void Pump(SerializedHubMessage? next)
     {
-        // Whoever wins _writing writes; everyone else only leaves their frame in _waiting.
-        while (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        while (next is not null)
         {
-            var next = Interlocked.Exchange(ref _waiting, null);
-            if (next is null)
-            {
-                Volatile.Write(ref _writing, 0);
-                if (Volatile.Read(ref _waiting) is null)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
             Volatile.Write(ref _writeStartedAt, Environment.TickCount64);
             var write = connection.WriteAsync(next);
             if (!write.IsCompleted)
@@ -67,7 +72,7 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
             }
 
             Observe(write);
-            WriteDone();
+            next = TakeNext();
         }
     }
 
@@ -82,14 +87,48 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
             // HubConnectionContext logs a failed write and aborts the connection itself.
         }
 
-        WriteDone();
-        Pump();
+        Pump(TakeNext());
     }
 
-    private void WriteDone()
+    private SerializedHubMessage? TakeNext()
     {
-        Volatile.Write(ref _writeStartedAt, 0);
-        Volatile.Write(ref _writing, 0);
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                _writing = false;
+                Volatile.Write(ref _writeStartedAt, 0);
+                return null;
+            }
+
+            return Dequeue();
+        }
+    }
+
+    private void Enqueue(SerializedHubMessage message, int size)
+    {
+        _backlog ??= new (SerializedHubMessage, int)[maxQueuedFrames];
+
+        // Over either bound, the oldest waiting frames give way; the newest always gets in.
+        while (_count > 0 && (_count == _backlog.Length || _backlogBytes + size > maxQueuedBytes))
+        {
+            Dequeue();
+            diagnostics.FrameSkipped();
+        }
+
+        _backlog[(_head + _count) % _backlog.Length] = (message, size);
+        _count++;
+        _backlogBytes += size;
+    }
+
+    private SerializedHubMessage Dequeue()
+    {
+        var (message, size) = _backlog![_head];
+        _backlog[_head] = default;
+        _head = (_head + 1) % _backlog.Length;
+        _count--;
+        _backlogBytes -= size;
+        return message;
     }
 
     private static void Observe(ValueTask completed)

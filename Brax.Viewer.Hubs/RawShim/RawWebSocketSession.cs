@@ -39,7 +39,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
         _endpoint = endpoint;
         _forwardsInput = forwardsInput;
         _logger = logger;
-        _output = new WebSocketMessageWriter(socket);
+        _output = new WebSocketMessageWriter(socket, Abort);
         _connection = new DefaultConnectionContext(http.Connection.Id + ":" + http.TraceIdentifier)
         {
             Transport = new DuplexPipe(_input.Reader, _output),
@@ -58,7 +58,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
         try
         {
             await WriteHandshakeAsync();
-            using var onAbort = _connection.ConnectionClosed.Register(static s => ((WebSocket)s!).Abort(), _socket);
+            using var onAbort = _connection.ConnectionClosed.Register(static s => ((RawWebSocketSession)s!).Abort(), this);
             using var onStopping = serverStopping.Register(static s => _ = ((RawWebSocketSession)s!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable), this);
             var receiving = _receiving = ReceiveAsync();
             await hub.OnConnectedAsync(_connection);
@@ -76,6 +76,14 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
             await _connection.DisposeAsync();
             diagnostics.RawSocketClosed();
         }
+    }
+
+    // The connection is being torn down: cut the TCP connection, which also fails a send stuck behind
+    // a client that stopped reading.
+    private void Abort()
+    {
+        _socket.Abort();
+        HttpContext?.Abort();
     }
 
     // The hub connection starts with a SignalR handshake naming the raw protocol; the client never sees it.

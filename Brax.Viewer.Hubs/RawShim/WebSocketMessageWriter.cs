@@ -11,7 +11,7 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// A flush completes when the socket has taken the message, which is the backpressure signal the
 /// viewer's mailbox waits on.
 /// </summary>
-internal sealed class WebSocketMessageWriter(WebSocket socket) : PipeWriter
+internal sealed class WebSocketMessageWriter(WebSocket socket, Action abortSocket) : PipeWriter
 {
     // The hub's handshake response, {} plus the record separator, is for the shim, not the client.
     private static readonly byte[] HandshakeAccepted = "{}\u001e"u8.ToArray();
@@ -20,7 +20,7 @@ internal sealed class WebSocketMessageWriter(WebSocket socket) : PipeWriter
     private int _buffered;
     private bool _handshakeDone;
     private bool _completed;
-    private bool _sending;
+    private volatile bool _sending;
 
     /// <summary>The hub's handshake response when it refused the connection, else null.</summary>
     public string? HandshakeError { get; private set; }
@@ -61,9 +61,17 @@ internal sealed class WebSocketMessageWriter(WebSocket socket) : PipeWriter
         return source.IsEmpty ? new ValueTask<FlushResult>(new FlushResult(false, _completed)) : SendAsync(source, buffered: false);
     }
 
+    /// <summary>
+    /// The hub connection cancels a pending flush when it aborts (a stalled viewer, a failed write).
+    /// A WebSocket send cannot be cancelled short of aborting the socket, and the hub cannot finish
+    /// closing until the send returns, so a send still in flight takes the socket down with it.
+    /// </summary>
     public override void CancelPendingFlush()
     {
-        // A WebSocket send cannot be cancelled without aborting the socket; the session does that.
+        if (_sending)
+        {
+            abortSocket();
+        }
     }
 
     public override void Complete(Exception? exception = null)

@@ -1,0 +1,85 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Brax.Viewer.Tests.Infrastructure;
+
+/// <summary>
+/// A WebSocket client that completes the opening handshake and then never reads again, with a tiny
+/// receive buffer: the viewer that stopped reading (a frozen tab, a suspended laptop). It also lets
+/// tests read raw frames, to see the server's pings.
+/// </summary>
+public sealed class StalledWebSocket : IDisposable
+{
+    private StalledWebSocket(Socket socket) => Socket = socket;
+
+    public Socket Socket { get; }
+
+    public static async Task<StalledWebSocket> ConnectAsync(Uri uri)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(uri.Host, uri.Port);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Host}:{uri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+
+        // Read the 101 response byte by byte, so nothing after the headers is consumed.
+        var headers = new StringBuilder();
+        var one = new byte[1];
+        while (!headers.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await socket.ReceiveAsync(one) == 0)
+            {
+                throw new IOException("closed during the handshake: " + headers);
+            }
+
+            headers.Append((char)one[0]);
+        }
+
+        if (!headers.ToString().StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+        {
+            throw new IOException("upgrade refused: " + headers);
+        }
+
+        return new StalledWebSocket(socket);
+    }
+
+    /// <summary>Reads one WebSocket frame header and payload: (opcode, payload).</summary>
+    public async Task<(int Opcode, byte[] Payload)> ReadFrameAsync(CancellationToken cancellationToken)
+    {
+        var header = await ReadExactlyAsync(2, cancellationToken);
+        long length = header[1] & 0x7F;
+        if (length == 126)
+        {
+            var extended = await ReadExactlyAsync(2, cancellationToken);
+            length = (extended[0] << 8) | extended[1];
+        }
+        else if (length == 127)
+        {
+            var extended = await ReadExactlyAsync(8, cancellationToken);
+            length = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(extended);
+        }
+
+        return (header[0] & 0x0F, await ReadExactlyAsync((int)length, cancellationToken));
+    }
+
+    public void Dispose() => Socket.Dispose();
+
+    private async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[count];
+        var read = 0;
+        while (read < count)
+        {
+            var n = await Socket.ReceiveAsync(buffer.AsMemory(read), cancellationToken);
+            if (n == 0)
+            {
+                throw new IOException("connection closed");
+            }
+
+            read += n;
+        }
+
+        return buffer;
+    }
+}
