@@ -42,7 +42,8 @@ public class FanOutBenchmarks
     public void Setup()
     {
         var diagnostics = new HubDiagnostics();
-        _groups = new ViewerGroups(Options.Create(new ViewerOptions()), diagnostics, NullLogger<ViewerGroups>.Instance, TimeProvider.System);
+        var options = new ViewerOptions();
+        _groups = new ViewerGroups(Options.Create(options), diagnostics, NullLogger<ViewerGroups>.Instance, TimeProvider.System);
         _frame = Frame.Parse(Frames.Json(1_700).AsSpan());
         IHubProtocol protocol = Protocol switch
         {
@@ -53,7 +54,7 @@ public class FanOutBenchmarks
 
         for (var i = 0; i < Viewers; i++)
         {
-            PipeWriter output = Protocol == "raw" ? new WebSocketMessageWriter(new AlwaysReadyWebSocket()) : new DiscardingPipeWriter();
+            PipeWriter output = Protocol == "raw" ? new WebSocketMessageWriter(new AlwaysReadyWebSocket(), abortSocket: static () => { }) : new DiscardingPipeWriter();
             if (output is WebSocketMessageWriter raw)
             {
                 // The raw writer takes its first message to be the hub's handshake answer.
@@ -72,7 +73,7 @@ public class FanOutBenchmarks
             typeof(HubConnectionContext).GetProperty(nameof(HubConnectionContext.Protocol), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!
                 .SetValue(connection, protocol);
             _connections.Add(connection);
-            _groups.Join(Group, new ViewerMailbox(connection, diagnostics));
+            _groups.Join(Group, new ViewerMailbox(connection, diagnostics, options.MaxQueuedFramesPerViewer, options.MaxQueuedBytesPerViewer));
         }
 
         OfferFrame();
@@ -90,7 +91,7 @@ public class FanOutBenchmarks
 
     /// <summary>What <c>FrameHub.SendFrame</c> leads to: one message built per frame, offered to every viewer.</summary>
     [Benchmark]
-    public void OfferFrame() => _groups.Offer(Group, new SerializedHubMessage(new InvocationMessage(FrameHubContract.ReceiveFrame, [_frame])));
+    public void OfferFrame() => _groups.Offer(Group, new SerializedHubMessage(new InvocationMessage(FrameHubContract.ReceiveFrame, [_frame])), _frame.Utf8Json.Length);
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {

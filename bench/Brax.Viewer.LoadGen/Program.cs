@@ -17,6 +17,7 @@ internal static class Program
           --server-pid PID     that server's process id, for its CPU and memory
           --server-dll PATH    server to start (default Brax.Viewer.Server/bin/Release/net10.0/Brax.Viewer.Server.dll)
           --server-arg ARG     extra server argument, e.g. --server-arg=--Viewer:SendTimeoutSeconds=10 (repeatable)
+          --server-env K=V     environment variable for the started server only (repeatable)
           --out DIR            where reports go (default bench/results)
           --fixture PATH       frames to shape the load after (default: shared/fixtures/brax/ant.frames.jsonl found upwards)
           --raw N --json N --msgpack N --streamers N --fps N --frame-bytes N
@@ -103,6 +104,13 @@ internal static class Program
                 case "--server-pid": settings = settings with { ServerPid = Int() }; break;
                 case "--server-dll": settings = settings with { ServerDll = Value() }; break;
                 case "--server-arg": serverArgs.Add(Value()); break;
+                case "--server-env":
+                    {
+                        var pair = Value().Split('=', 2);
+                        settings = settings with { ServerEnvironment = new Dictionary<string, string>(settings.ServerEnvironment) { [pair[0]] = pair.Length > 1 ? pair[1] : string.Empty } };
+                        break;
+                    }
+
                 case "--out": settings = settings with { OutputDirectory = Value() }; break;
                 case "--fixture": settings = settings with { FixturePath = Value() }; break;
                 case "--check": check = true; break;

@@ -24,7 +24,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, IEnumerable<string> extraArgs, string logPath, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string serverDll, IEnumerable<string> extraArgs, IReadOnlyDictionary<string, string> environment, string logPath, CancellationToken cancellationToken)
     {
         if (!File.Exists(serverDll))
         {
@@ -47,6 +47,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         foreach (var arg in extraArgs)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);

@@ -19,6 +19,9 @@ internal sealed record RunSettings
 
     public string? FixturePath { get; init; }
 
+    /// <summary>Environment variables for the started server only (runtime knobs such as <c>DOTNET_gcServer</c>).</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     public string OutputDirectory { get; init; } = "bench/results";
 
     public TextWriter Log { get; init; } = TextWriter.Null;
@@ -46,7 +49,7 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
         else
         {
             var logPath = Path.Combine(settings.OutputDirectory, $"{scenario.Name}.server.log");
-            child = await ServerProcess.StartAsync(settings.ServerDll, scenario.ServerArgs, logPath, cancellationToken);
+            child = await ServerProcess.StartAsync(settings.ServerDll, scenario.ServerArgs, settings.ServerEnvironment, logPath, cancellationToken);
             (server, pid) = (child.BaseUri, child.Pid);
             settings.Log.WriteLine($"server pid {child.Pid} at {child.BaseUri}");
         }
