@@ -37,7 +37,11 @@ internal sealed class RawViewer : IViewer
         return new RawViewer(socket, stats);
     }
 
-    public void Stall() => _stalled = true;
+    public void Stall()
+    {
+        Stats.Stop();
+        _stalled = true;
+    }
 
     public async ValueTask DisposeAsync()
     {

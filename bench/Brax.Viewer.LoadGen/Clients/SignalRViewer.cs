@@ -67,7 +67,11 @@ internal sealed class SignalRViewer : IViewer
     /// A hub connection has no way to stop reading; a stalled SignalR viewer blocks its receive
     /// loop instead, which stops it reading from the socket just the same.
     /// </summary>
-    public void Stall() => _stalled = true;
+    public void Stall()
+    {
+        Stats.Stop();
+        _stalled = true;
+    }
 
     public async ValueTask DisposeAsync()
     {

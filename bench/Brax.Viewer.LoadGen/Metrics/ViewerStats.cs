@@ -26,8 +26,18 @@ internal sealed class ViewerStats(MeasurementWindow window, ThreadLocal<LatencyH
     /// <summary>The newest sequence number seen from streamer <paramref name="streamer"/>.</summary>
     public long LastSeq(int streamer) => Volatile.Read(ref _lastSeq[streamer]);
 
+    private volatile bool _stopped;
+
+    /// <summary>Counts nothing more: the viewer has stalled and is no longer part of the figures.</summary>
+    public void Stop() => _stopped = true;
+
     public void Record(in FrameStamp stamp)
     {
+        if (_stopped)
+        {
+            return;
+        }
+
         var now = Stopwatch.GetTimestamp();
         if ((uint)stamp.Streamer >= (uint)_lastSeq.Length)
         {
