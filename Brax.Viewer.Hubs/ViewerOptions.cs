@@ -20,12 +20,14 @@ public sealed class ViewerOptions
 
     /// <summary>
     /// How many frames may wait behind the one being sent to a viewer before the oldest are skipped.
-    /// Absorbs bursts and several streamers at once; a viewer that stays behind skips. Default 32.
+    /// Absorbs bursts, pauses of the client and several streamers at once; a viewer that stays
+    /// behind skips. The waiting frames are the newest ones, shared with every other viewer, so a
+    /// deeper backlog costs little memory. Default 64.
     /// </summary>
-    public int MaxQueuedFramesPerViewer { get; set; } = 32;
+    public int MaxQueuedFramesPerViewer { get; set; } = 64;
 
-    /// <summary>How many bytes of frames may wait for one viewer before the oldest are skipped (at least one frame always waits). Default 1 MiB.</summary>
-    public long MaxQueuedBytesPerViewer { get; set; } = 1024 * 1024;
+    /// <summary>How many bytes of frames may wait for one viewer before the oldest are skipped (at least one frame always waits). Default 4 MiB.</summary>
+    public long MaxQueuedBytesPerViewer { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>How long one frame to reach a viewer before the viewer is disconnected as stalled. Default 15 s.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);

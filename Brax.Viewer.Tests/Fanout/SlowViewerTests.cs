@@ -8,6 +8,7 @@ using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests.Fanout;
 
+[Collection(MeasuringGroup.Name)]
 public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int FrameBytes = 60 * 1024;
@@ -73,6 +74,32 @@ public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
         await server.ViewersJoinedAsync(1);
         await streamer.SendAsync(StampedFrame(seq));
         (await healthy.ReceiveAsync()).Should().Contain($"\"seq\":{seq},", "the healthy viewer stays connected");
+    }
+
+    [Fact]
+    public async Task Stalled_SignalR_viewer_does_not_delay_others_and_is_disconnected_after_the_send_timeout()
+    {
+        await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:SendTimeout"] = "00:00:01" });
+        var diagnostics = server.GetRequiredService<HubDiagnostics>();
+        await using var healthy = await SignalRClient.ConnectAsync(server, "hubs/frame", HubProtocolKind.Json);
+
+        // A SignalR JSON client that completes the handshake and then never reads.
+        using var stalled = await StalledWebSocket.ConnectAsync(server.WebSocket("hubs/frame"));
+        await stalled.SendTextAsync("{\"protocol\":\"json\",\"version\":1}\u001e");
+        await using var streamer = await RawClient.ConnectAsync(server.WebSocket("ws/frame?is_streamer=true"));
+        await server.ViewersJoinedAsync(2);
+
+        var clock = Stopwatch.StartNew();
+        var seq = 0;
+        while (diagnostics.ViewersEvicted == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await streamer.SendAsync(StampedFrame(seq));
+            (await healthy.NextFrameAsync(TimeSpan.FromSeconds(5))).ToString().Should().Contain($"\"seq\":{seq},", "the healthy viewer gets every frame while the other one is stalled");
+            seq++;
+        }
+
+        diagnostics.ViewersEvicted.Should().Be(1);
+        await server.ViewersJoinedAsync(1);
     }
 
     [Fact]

@@ -63,6 +63,28 @@ public sealed class StalledWebSocket : IDisposable
         return (header[0] & 0x0F, await ReadExactlyAsync((int)length, cancellationToken));
     }
 
+    /// <summary>Sends one masked text frame, as a client must.</summary>
+    public async Task SendTextAsync(string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        var frame = new List<byte> { 0x81 };
+        if (payload.Length < 126)
+        {
+            frame.Add((byte)(0x80 | payload.Length));
+        }
+        else
+        {
+            frame.Add(0x80 | 126);
+            frame.Add((byte)(payload.Length >> 8));
+            frame.Add((byte)payload.Length);
+        }
+
+        var mask = RandomNumberGenerator.GetBytes(4);
+        frame.AddRange(mask);
+        frame.AddRange(payload.Select((b, i) => (byte)(b ^ mask[i % 4])));
+        await Socket.SendAsync(frame.ToArray());
+    }
+
     public void Dispose() => Socket.Dispose();
 
     private async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of Brax Viewer Hub, after installing what the tests need on a fresh Debian
+# machine: Python's websockets library, redis-server and Chromium from Debian, and the viewer
+# page's npm packages. Nothing is skipped for want of a dependency: a missing one is installed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+results="TestResults"
+rm -rf "$results"
+status=0
+dotnet test Brax.Viewer.sln -c Release \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" --blame-hang-timeout 10m || status=$?
+
+# One closing line that any CI can read: "N passed, N failed".
+trx="$results/results.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  echo "${passed:-0} passed, ${failed:-0} failed"
+else
+  echo "0 passed, 0 failed"
+  status=1
+fi
+exit "$status"
