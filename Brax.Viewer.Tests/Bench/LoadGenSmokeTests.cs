@@ -7,7 +7,9 @@ namespace Brax.Viewer.Tests.Bench;
 /// <summary>
 /// Keeps the benchmark suite working: the load generator's <c>smoke</c> scenario against the real
 /// server on a loopback port. It checks that the suite measures correctly, not the performance targets.
+/// It asserts that every frame arrives, so it runs alone, like the other tests that depend on timing.
 /// </summary>
+[Collection(MeasuringGroup.Name)]
 public sealed class LoadGenSmokeTests : IDisposable
 {
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("brax-bench-");
