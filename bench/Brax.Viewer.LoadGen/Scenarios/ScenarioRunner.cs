@@ -33,7 +33,9 @@ internal sealed record RunSettings
 /// </summary>
 internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
 {
-    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(3);
+    // Long enough for viewers that fell seconds behind to catch up, so "lost" means lost, not late
+    // (lateness is in the latency figures); a run still ends by itself.
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
 
     public async Task<Report> RunAsync(CancellationToken cancellationToken)
     {
