@@ -31,8 +31,6 @@ internal sealed class Streamer : IAsyncDisposable
     /// <summary>Sequence number of the last frame handed to the socket.</summary>
     public long LastSent => Volatile.Read(ref _lastSent);
 
-    public long BytesSent { get; private set; }
-
     public static async Task<Streamer> ConnectAsync(Connector connector, Uri server, FrameFactory frames, int id, int fps, CancellationToken cancellationToken)
     {
         var socket = await connector.ConnectAsync(new Uri(server, "ws/frame?is_streamer=true"), cancellationToken);
@@ -93,7 +91,6 @@ internal sealed class Streamer : IAsyncDisposable
             seq++;
             var length = _frames.Write(buffer, _id, seq, Stopwatch.GetTimestamp());
             await _socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            BytesSent += length;
             Volatile.Write(ref _lastSent, seq);
         }
     }
