@@ -14,7 +14,7 @@ public static class ViewerServer
     /// <summary>Builds the application from command-line arguments, environment and appsettings.json.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(Scenes.SceneCommandLine.Normalize(args));
         if (ListenAddress.Resolve(builder.Configuration, Environment.GetEnvironmentVariable) is { } url)
         {
             builder.WebHost.UseUrls(url);
@@ -22,6 +22,7 @@ public static class ViewerServer
 
         builder.Services.AddViewerHubs(builder.Configuration);
         configure?.Invoke(builder);
+        builder.Services.AddScenes(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(http =>
@@ -34,6 +35,7 @@ public static class ViewerServer
         app.MapViewerHubs();
         app.MapRenderingStatusApi();
         app.MapHealthApi();
+        app.MapSceneApi().MapViewerPage();
         return app;
     }
 }

@@ -97,11 +97,23 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, Action abortSocke
             return new ValueTask<FlushResult>(new FlushResult(false, _completed));
         }
 
+        // Once the close handshake has begun, output has nowhere to go: it is dropped, not an error.
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            Sent(buffered);
+            return new ValueTask<FlushResult>(new FlushResult(false, _completed));
+        }
+
         _sending = true;
         ValueTask send;
         try
         {
             send = socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        catch (WebSocketException) when (socket.State is not WebSocketState.Open)
+        {
+            Sent(buffered);
+            return new ValueTask<FlushResult>(new FlushResult(false, _completed));
         }
         catch
         {
@@ -123,6 +135,10 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, Action abortSocke
         try
         {
             await send;
+        }
+        catch (WebSocketException) when (socket.State is not WebSocketState.Open)
+        {
+            // The socket closed while the message was on its way: the client is gone, nothing to report.
         }
         finally
         {

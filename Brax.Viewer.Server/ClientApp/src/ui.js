@@ -1,0 +1,82 @@
+// The side panel and overlays: connection state, rates, the render toggle, follow and selection,
+// capture, notices, and the waiting screen. Only DOM here; no protocol or 3D logic.
+
+const $ = (id) => document.getElementById(id);
+
+function describe(status) {
+  if (status.state === 'open') return 'connected';
+  if (status.state === 'retrying') return `reconnecting in ${(status.retryInMs / 1000).toFixed(1)} s`;
+  return 'connecting';
+}
+
+export class Ui {
+  constructor(run) {
+    $('run-name').textContent = run === 'default' ? '' : `run ${run}`;
+    $('waiting-command').textContent =
+      `curl -X PUT --data-binary @system.json '${location.origin}/api/system${run === 'default' ? '' : `?run=${encodeURIComponent(run)}`}'`;
+    this.toggle = $('render-toggle');
+    this.followSelect = $('follow');
+  }
+
+  /** @param {'control'|'frame'} kind */
+  setConnection(kind, status) {
+    const element = $(`status-${kind}`);
+    element.dataset.state = status.state;
+    element.textContent = describe(status);
+    if (kind === 'control') this.toggle.disabled = status.state !== 'open';
+  }
+
+  setRates({ renderFps, frameFps, latencyMs }) {
+    $('render-fps').textContent = `${renderFps.toFixed(0)} fps`;
+    $('frame-fps').textContent = frameFps === null ? '–' : `${frameFps.toFixed(0)} frames/s`;
+    $('latency').textContent = latencyMs === null ? '–' : `${Math.max(0, latencyMs).toFixed(0)} ms`;
+  }
+
+  setRendering(enabled) {
+    this.toggle.checked = enabled;
+    $('render-paused').hidden = enabled;
+  }
+
+  /** @param {(enabled: boolean) => void} handler */
+  onToggle(handler) {
+    this.toggle.addEventListener('change', () => handler(this.toggle.checked));
+  }
+
+  /** @param {{name: string, linkIdx: number}[]} bodies */
+  setBodies(bodies, followIdx) {
+    this.followSelect.replaceChildren(new Option('nothing', '-1'));
+    for (const body of bodies) this.followSelect.add(new Option(body.name, String(body.linkIdx)));
+    this.followSelect.value = String(followIdx);
+  }
+
+  setFollow(linkIdx) {
+    this.followSelect.value = String(linkIdx);
+  }
+
+  /** @param {(linkIdx: number) => void} handler */
+  onFollow(handler) {
+    this.followSelect.addEventListener('change', () => handler(Number(this.followSelect.value)));
+  }
+
+  setSelected(name) {
+    $('selected').textContent = name ?? 'none';
+  }
+
+  /** @param {() => void} handler */
+  onCapture(handler) {
+    $('capture').addEventListener('click', handler);
+  }
+
+  setNotices(notices) {
+    $('notices').replaceChildren(...notices.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  }
+
+  /** Switches between the waiting screen and the viewer. */
+  setSceneLoaded(loaded) {
+    document.body.dataset.scene = loaded ? 'loaded' : 'none';
+  }
+
+  viewport() {
+    return $('viewport');
+  }
+}

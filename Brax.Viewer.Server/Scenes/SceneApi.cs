@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Globalization;
+using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Server.Api;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Brax.Viewer.Server.Scenes;
+
+/// <summary>
+/// <c>PUT /api/system</c>, <c>GET /api/system</c> and <c>GET /api/system/info</c> (the page's
+/// always-200 view of whether a scene is loaded, so a waiting page never logs a 404).
+/// </summary>
+internal static class SceneApi
+{
+    public const string Path = "/api/system";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPut(Path, PutAsync);
+        endpoints.MapGet(Path, GetAsync);
+        endpoints.MapGet(Path + "/info", GetInfoAsync);
+    }
+
+    private static async Task<IResult> PutAsync(HttpContext context, SceneLoader loader, IOptions<SceneOptions> options)
+    {
+        if (!RunName.TryRead(context, out var run, out var runError))
+        {
+            return Error(StatusCodes.Status400BadRequest, runError);
+        }
+
+        int? numEnvs = null;
+        if (context.Request.Query.TryGetValue("num_envs", out var envsText))
+        {
+            if (!int.TryParse(envsText, NumberStyles.None, CultureInfo.InvariantCulture, out var envs) || envs < 1)
+            {
+                return Error(StatusCodes.Status400BadRequest, "num_envs must be a positive integer");
+            }
+
+            numEnvs = envs;
+        }
+
+        var max = options.Value.MaxSceneBytes;
+        var body = await ReadBodyAsync(context, max);
+        if (body is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"the scene is larger than the limit of {max} bytes (Viewer:MaxSceneBytes)");
+        }
+
+        var result = await loader.LoadAsync(run, body, numEnvs, context.RequestAborted);
+        return result.IsValid ? Results.NoContent() : Error(StatusCodes.Status400BadRequest, result.Error!);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, ISceneStore store)
+    {
+        if (!RunName.TryRead(context, out var run, out var runError))
+        {
+            return Error(StatusCodes.Status400BadRequest, runError);
+        }
+
+        var scene = await store.GetAsync(run, context.RequestAborted);
+        if (scene is null)
+        {
+            return Error(StatusCodes.Status404NotFound, "no scene loaded");
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["X-Scene-Tag"] = scene.Info.Tag;
+        return Results.Bytes(scene.Json, "application/json");
+    }
+
+    private static async Task<IResult> GetInfoAsync(HttpContext context, ISceneStore store)
+    {
+        if (!RunName.TryRead(context, out var run, out var runError))
+        {
+            return Error(StatusCodes.Status400BadRequest, runError);
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        var scene = await store.GetAsync(run, context.RequestAborted);
+        if (scene is null)
+        {
+            return Results.Json(new { loaded = false, run });
+        }
+
+        var info = scene.Info;
+        return Results.Json(new
+        {
+            loaded = true,
+            run,
+            tag = info.Tag,
+            links = info.Links,
+            num_envs = info.NumEnvs,
+            links_per_env = info.LinksPerEnv,
+            bytes = info.Bytes,
+        });
+    }
+
+    /// <summary>Reads the body up to <paramref name="max"/> bytes; <see langword="null"/> when it is larger.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long max)
+    {
+        if (context.Request.ContentLength > max)
+        {
+            return null;
+        }
+
+        // Our own limit replaces Kestrel's 30 MB default, which would otherwise answer first without a JSON body.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 64 * 1024, max) + 1);
+        var body = context.Request.Body;
+        while (true)
+        {
+            var read = await body.ReadAsync(buffer.GetMemory(64 * 1024), context.RequestAborted);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > max)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static IResult Error(int status, string message) => ErrorResponse.Result(status, message);
+}

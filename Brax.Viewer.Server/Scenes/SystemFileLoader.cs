@@ -1,0 +1,30 @@
+using Brax.Viewer.Client;
+using Microsoft.Extensions.Options;
+
+namespace Brax.Viewer.Server.Scenes;
+
+/// <summary>Loads <c>--system FILE</c> for the default run before the server takes requests; a bad file stops the start.</summary>
+internal sealed class SystemFileLoader(SceneLoader loader, IOptions<SceneOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Value.SystemFile!;
+        byte[] json;
+        try
+        {
+            json = await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"--system {path}: {e.Message}", e);
+        }
+
+        var result = await loader.LoadAsync(RunContract.DefaultRun, json, null, cancellationToken);
+        if (!result.IsValid)
+        {
+            throw new InvalidOperationException($"--system {path}: {result.Error}");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
