@@ -24,10 +24,17 @@ public sealed class Frame
     private readonly byte[] _utf8Json;
     private byte[]? _messagePack;
 
-    private Frame(byte[] utf8Json) => _utf8Json = utf8Json;
+    private Frame(byte[] utf8Json, int? envId)
+    {
+        _utf8Json = utf8Json;
+        EnvId = envId;
+    }
 
     /// <summary>The frame's JSON text, as UTF-8 bytes exactly as the streamer sent them.</summary>
     public ReadOnlyMemory<byte> Utf8Json => _utf8Json;
+
+    /// <summary>The environment of a batched scene this frame updates (<c>env_id</c>), or null.</summary>
+    public int? EnvId { get; }
 
     /// <summary>The frame's MessagePack encoding, computed on first use and kept.</summary>
     internal ReadOnlySpan<byte> MessagePack => _messagePack ??= FrameTranscoder.JsonToMessagePack(_utf8Json);
@@ -44,16 +51,16 @@ public sealed class Frame
     /// <summary>Parses and validates a frame from UTF-8 bytes (copied).</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8Json, [NotNullWhen(true)] out Frame? frame, [NotNullWhen(false)] out string? error)
     {
-        error = FrameValidator.Validate(utf8Json);
-        frame = error is null ? new Frame(utf8Json.ToArray()) : null;
+        error = FrameValidator.Validate(utf8Json, out var envId);
+        frame = error is null ? new Frame(utf8Json.ToArray(), envId) : null;
         return frame is not null;
     }
 
     /// <summary>Validates <paramref name="utf8Json"/> and takes ownership of it without copying.</summary>
     internal static bool TryWrap(byte[] utf8Json, [NotNullWhen(true)] out Frame? frame, [NotNullWhen(false)] out string? error)
     {
-        error = FrameValidator.Validate(utf8Json);
-        frame = error is null ? new Frame(utf8Json) : null;
+        error = FrameValidator.Validate(utf8Json, out var envId);
+        frame = error is null ? new Frame(utf8Json, envId) : null;
         return frame is not null;
     }
 

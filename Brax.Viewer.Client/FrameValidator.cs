@@ -13,8 +13,15 @@ internal static class FrameValidator
     private const int MaxDepth = 64;
 
     /// <summary>Returns null for a valid frame, else what is wrong with it.</summary>
-    public static string? Validate(ReadOnlySpan<byte> utf8Json)
+    public static string? Validate(ReadOnlySpan<byte> utf8Json) => Validate(utf8Json, out _);
+
+    /// <summary>
+    /// Returns null for a valid frame, else what is wrong with it; <paramref name="envId"/> is the
+    /// frame's integer <c>env_id</c>, if it has one.
+    /// </summary>
+    public static string? Validate(ReadOnlySpan<byte> utf8Json, out int? envId)
     {
+        envId = null;
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
@@ -27,7 +34,13 @@ internal static class FrameValidator
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isPose = reader.ValueTextEquals("x"u8);
+                var isEnvId = reader.ValueTextEquals("env_id"u8);
                 reader.Read();
+                if (isEnvId && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var env))
+                {
+                    envId = env;
+                }
+
                 if (!isPose)
                 {
                     reader.Skip();

@@ -68,7 +68,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
-        viewers.Offer(groupName, Serialize(methodName, args), SizeOf(args));
+        viewers.Offer(groupName, Serialize(methodName, args), BacklogTag.Of(args));
         backplane.Publish(groupName, methodName, args);
         return Task.CompletedTask;
     }
@@ -78,7 +78,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
         var message = Serialize(methodName, args);
         foreach (var group in groupNames)
         {
-            viewers.Offer(group, message, SizeOf(args));
+            viewers.Offer(group, message, BacklogTag.Of(args));
             backplane.Publish(group, methodName, args);
         }
 
@@ -87,7 +87,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
     {
-        viewers.Offer(groupName, Serialize(methodName, args), SizeOf(args), excludedConnectionIds);
+        viewers.Offer(groupName, Serialize(methodName, args), BacklogTag.Of(args), excludedConnectionIds);
 
         // Excluded connections are this server's: other instances serve the whole group.
         backplane.Publish(groupName, methodName, args);
@@ -120,9 +120,6 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
         _inner.TryGetReturnType(invocationId, out type);
-
-    // What a waiting message weighs against a viewer's backlog bound: the frame it carries.
-    private static int SizeOf(object?[] args) => args is [Brax.Viewer.Client.Frame frame] ? frame.Utf8Json.Length : 0;
 
     private static SerializedHubMessage Serialize(string methodName, object?[] args) =>
         new(new InvocationMessage(methodName, args));

@@ -75,7 +75,7 @@ internal sealed partial class ViewerGroups : IDisposable
     }
 
     /// <summary>Offers <paramref name="frame"/> to every viewer of <paramref name="group"/> on this server.</summary>
-    public void Offer(string group, SerializedHubMessage frame, int size, IReadOnlyList<string>? excludedConnectionIds = null)
+    public void Offer(string group, SerializedHubMessage frame, BacklogTag tag, IReadOnlyList<string>? excludedConnectionIds = null)
     {
         if (!_groups.TryGetValue(group, out var members))
         {
@@ -86,7 +86,7 @@ internal sealed partial class ViewerGroups : IDisposable
         {
             if (excludedConnectionIds is null || !excludedConnectionIds.Contains(viewer.Connection.ConnectionId))
             {
-                viewer.Offer(frame, size);
+                viewer.Offer(frame, tag);
             }
         }
     }

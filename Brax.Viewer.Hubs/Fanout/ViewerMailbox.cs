@@ -7,9 +7,12 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// One viewer's delivery queue: at most one write in flight, and a short, bounded backlog behind it.
 /// A viewer that keeps up gets every frame in order, bursts included. A viewer that falls behind by
 /// more than <see cref="ViewerOptions.MaxQueuedFramesPerViewer"/> frames or
-/// <see cref="ViewerOptions.MaxQueuedBytesPerViewer"/> bytes loses its oldest waiting frames, so it
-/// always catches up to the newest one, holds a bounded amount of memory (the backlog only
-/// references frames shared with every other viewer), and never slows the streamer or anyone else.
+/// <see cref="ViewerOptions.MaxQueuedBytesPerViewer"/> bytes loses waiting frames, so it always
+/// catches up to the newest one, holds a bounded amount of memory (the backlog only references
+/// frames shared with every other viewer), and never slows the streamer or anyone else. Frames are
+/// dropped per environment of a batched scene: the oldest frame that a newer frame of the same
+/// <c>env_id</c> supersedes goes first, so an environment that streams less often is not starved by
+/// the others; only when every waiting frame is its environment's newest does the oldest go.
 /// </summary>
 /// <remarks>
 /// The common case, a write that completes synchronously because the connection had room, costs
@@ -19,7 +22,7 @@ namespace Brax.Viewer.Hubs.Fanout;
 internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnostics diagnostics, int maxQueuedFrames, long maxQueuedBytes)
 {
     private readonly Lock _gate = new();
-    private (SerializedHubMessage Message, int Size)[]? _backlog;
+    private (SerializedHubMessage Message, BacklogTag Tag)[]? _backlog;
     private int _head;
     private int _count;
     private long _backlogBytes;
@@ -32,14 +35,14 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
 
     public HubConnectionContext Connection => connection;
 
-    /// <summary>Hands the viewer a message of <paramref name="size"/> bytes.</summary>
-    public void Offer(SerializedHubMessage message, int size)
+    /// <summary>Hands the viewer a message.</summary>
+    public void Offer(SerializedHubMessage message, BacklogTag tag)
     {
         lock (_gate)
         {
             if (_writing)
             {
-                Enqueue(message, size);
+                Enqueue(message, tag);
                 return;
             }
 
@@ -105,31 +108,66 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
         }
     }
 
-    private void Enqueue(SerializedHubMessage message, int size)
+    private void Enqueue(SerializedHubMessage message, BacklogTag tag)
     {
-        _backlog ??= new (SerializedHubMessage, int)[maxQueuedFrames];
+        _backlog ??= new (SerializedHubMessage, BacklogTag)[maxQueuedFrames];
 
-        // Over either bound, the oldest waiting frames give way; the newest always gets in.
-        while (_count > 0 && (_count == _backlog.Length || _backlogBytes + size > maxQueuedBytes))
+        // Over either bound, waiting frames give way; the arriving one always gets in.
+        while (_count > 0 && (_count == _backlog.Length || _backlogBytes + tag.Size > maxQueuedBytes))
         {
-            Dequeue();
+            RemoveAt(SupersededIndex(tag));
             diagnostics.FrameSkipped();
         }
 
-        _backlog[(_head + _count) % _backlog.Length] = (message, size);
+        _backlog[Slot(_count)] = (message, tag);
         _count++;
-        _backlogBytes += size;
+        _backlogBytes += tag.Size;
+    }
+
+    /// <summary>The oldest waiting frame that a newer one (waiting or arriving) of its environment supersedes, else the oldest.</summary>
+    private int SupersededIndex(BacklogTag arriving)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            var older = _backlog![Slot(i)].Tag;
+            if (arriving.Supersedes(older))
+            {
+                return i;
+            }
+
+            for (var j = i + 1; j < _count; j++)
+            {
+                if (_backlog[Slot(j)].Tag.Supersedes(older))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return 0;
     }
 
     private SerializedHubMessage Dequeue()
     {
-        var (message, size) = _backlog![_head];
+        var message = _backlog![_head].Message;
+        RemoveAt(0);
+        return message;
+    }
+
+    private void RemoveAt(int index)
+    {
+        _backlogBytes -= _backlog![Slot(index)].Tag.Size;
+        for (var i = index; i > 0; i--)
+        {
+            _backlog[Slot(i)] = _backlog[Slot(i - 1)];
+        }
+
         _backlog[_head] = default;
         _head = (_head + 1) % _backlog.Length;
         _count--;
-        _backlogBytes -= size;
-        return message;
     }
+
+    private int Slot(int index) => (_head + index) % _backlog!.Length;
 
     private static void Observe(ValueTask completed)
     {

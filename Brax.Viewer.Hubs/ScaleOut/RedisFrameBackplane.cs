@@ -199,7 +199,7 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
                 return;
             }
 
-            _viewers.Offer(group, new SerializedHubMessage(new InvocationMessage(FrameHubContract.ReceiveFrame, [frame])), json.Length);
+            _viewers.Offer(group, new SerializedHubMessage(new InvocationMessage(FrameHubContract.ReceiveFrame, [frame])), BacklogTag.Of(frame));
         }
 #pragma warning disable CA1031 // One bad message must not end the subscription's read loop.
         catch (Exception ex)

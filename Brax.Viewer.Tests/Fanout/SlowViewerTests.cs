@@ -134,6 +134,38 @@ public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
         received[^1].Should().Be(sent - 1, "the newest frame always arrives");
     }
 
+    [Fact]
+    public async Task Viewer_that_falls_behind_keeps_the_newest_frame_of_every_environment()
+    {
+        await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:SendTimeout"] = "00:01:00" });
+        using var behind = await StalledWebSocket.ConnectAsync(server.WebSocket("ws/frame"));
+        await using var streamer = await RawClient.ConnectAsync(server.WebSocket("ws/frame?is_streamer=true"));
+        await server.ViewersJoinedAsync(1);
+
+        // Environment 1 streams steadily; environment 0 sends one frame in the middle of the backlog.
+        const int rare = 150, last = 300;
+        for (var seq = 0; seq <= last; seq++)
+        {
+            await streamer.SendAsync(StampedFrame(seq, env: seq == rare ? 0 : 1));
+        }
+
+        var received = new List<(int Seq, int Env)>();
+        using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (received.Count == 0 || received[^1].Seq != last)
+        {
+            var (opcode, payload) = await behind.ReadFrameAsync(reading.Token);
+            if (opcode == 1)
+            {
+                using var frame = JsonDocument.Parse(payload);
+                received.Add((frame.RootElement.GetProperty("seq").GetInt32(), frame.RootElement.GetProperty("env_id").GetInt32()));
+            }
+        }
+
+        received.Count.Should().BeLessThan(last + 1, "the viewer fell behind and skipped frames");
+        received.Should().Contain((rare, 0), "environment 0's only frame is its newest, so newer frames of environment 1 never push it out");
+        received.Select(frame => frame.Seq).Should().BeInAscendingOrder();
+    }
+
     private static async Task<List<TimeSpan>> StreamAsync(RawClient streamer, List<RawClient> viewers, int first, int count)
     {
         var latencies = new List<TimeSpan>();
@@ -165,9 +197,9 @@ public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
         return latencies;
     }
 
-    private static string StampedFrame(int seq)
+    private static string StampedFrame(int seq, int env = 0)
     {
-        var text = new StringBuilder($$"""{"seq":{{seq}},"t":{{Stopwatch.GetTimestamp()}},"x":{"pos":[""");
+        var text = new StringBuilder($$"""{"seq":{{seq}},"t":{{Stopwatch.GetTimestamp()}},"env_id":{{env}},"x":{"pos":[""");
         var bodies = 0;
         while (text.Length < FrameBytes)
         {

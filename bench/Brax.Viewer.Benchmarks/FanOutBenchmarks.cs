@@ -91,7 +91,7 @@ public class FanOutBenchmarks
 
     /// <summary>What <c>FrameHub.SendFrame</c> leads to: one message built per frame, offered to every viewer.</summary>
     [Benchmark]
-    public void OfferFrame() => _groups.Offer(Group, new SerializedHubMessage(new InvocationMessage(FrameHubContract.ReceiveFrame, [_frame])), _frame.Utf8Json.Length);
+    public void OfferFrame() => _groups.Offer(Group, new SerializedHubMessage(new InvocationMessage(FrameHubContract.ReceiveFrame, [_frame])), BacklogTag.Of(_frame));
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {
