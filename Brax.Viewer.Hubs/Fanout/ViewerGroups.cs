@@ -9,7 +9,9 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// <summary>
 /// The viewers of each group on this server, and the watch that disconnects viewers stalled
 /// longer than <see cref="ViewerOptions.SendTimeout"/>. Offering a frame walks a member array
-/// without locks or allocation; joins and leaves copy the array under a lock.
+/// without locks or allocation; joins and leaves copy the array under a lock. The writes of one
+/// frame are spread over one <see cref="FanoutLane"/> per core: the publishing thread serves lane 0
+/// itself and posts the frame to the others.
 /// </summary>
 internal sealed partial class ViewerGroups : IDisposable
 {
@@ -19,6 +21,8 @@ internal sealed partial class ViewerGroups : IDisposable
     private readonly ILogger<ViewerGroups> _logger;
     private readonly long _sendTimeoutMs;
     private readonly ITimer _stallWatch;
+    private readonly FanoutLane[] _lanes = Enumerable.Range(1, Math.Max(0, Environment.ProcessorCount - 1)).Select(index => new FanoutLane(index)).ToArray();
+    private int _nextLane;
 
     public ViewerGroups(IOptions<ViewerOptions> options, HubDiagnostics diagnostics, ILogger<ViewerGroups> logger, TimeProvider time)
     {
@@ -43,6 +47,11 @@ internal sealed partial class ViewerGroups : IDisposable
             if (viewer.Groups.Contains(group))
             {
                 return;
+            }
+
+            if (viewer.Lane < 0)
+            {
+                viewer.Lane = _nextLane++ % (_lanes.Length + 1);
             }
 
             viewer.Groups.Add(group);
@@ -82,13 +91,13 @@ internal sealed partial class ViewerGroups : IDisposable
             return;
         }
 
-        foreach (var viewer in members)
+        var delivery = new Delivery(members, frame, tag, excludedConnectionIds);
+        foreach (var lane in _lanes)
         {
-            if (excludedConnectionIds is null || !excludedConnectionIds.Contains(viewer.Connection.ConnectionId))
-            {
-                viewer.Offer(frame, tag);
-            }
+            lane.Post(delivery);
         }
+
+        delivery.OfferTo(0);
     }
 
     public void Dispose() => _stallWatch.Dispose();

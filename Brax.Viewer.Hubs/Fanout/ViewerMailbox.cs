@@ -30,6 +30,9 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
     private long _writeStartedAt;
     private int _evicted;
 
+    /// <summary>The <see cref="FanoutLane"/> that serves this viewer, fixed when it first joins a group (-1 before).</summary>
+    internal int Lane { get; set; } = -1;
+
     /// <summary>The groups this viewer is a member of; guarded by <see cref="ViewerGroups"/>.</summary>
     internal List<string> Groups { get; } = new(1);
 

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+
+namespace Brax.Viewer.Hubs.Fanout;
+
+/// <summary>
+/// One core's share of the fan-out. Every viewer belongs to one lane for life, and a lane offers
+/// frames to its viewers in the order they were published, so a viewer's frames keep their order
+/// while the writes of one frame to many viewers run on several cores at once.
+/// </summary>
+/// <remarks>
+/// The lane is its own thread-pool work item and its queue is a reused ring, so posting a frame
+/// allocates nothing in steady state.
+/// </remarks>
+internal sealed class FanoutLane(int index) : IThreadPoolWorkItem
+{
+    private readonly ConcurrentQueue<Delivery> _queue = new();
+    private int _scheduled;
+
+    public int Index => index;
+
+    public void Post(in Delivery delivery)
+    {
+        _queue.Enqueue(delivery);
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    public void Execute()
+    {
+        while (true)
+        {
+            while (_queue.TryDequeue(out var delivery))
+            {
+                delivery.OfferTo(index);
+            }
+
+            // Stand down, unless a frame was posted after the queue looked empty and its poster saw us still running.
+            Volatile.Write(ref _scheduled, 0);
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>One frame for one group's viewers, as the members were when it was published.</summary>
+internal readonly record struct Delivery(ViewerMailbox[] Members, Microsoft.AspNetCore.SignalR.SerializedHubMessage Message, BacklogTag Tag, IReadOnlyList<string>? Excluded)
+{
+    /// <summary>Offers the frame to the members of lane <paramref name="lane"/>.</summary>
+    public void OfferTo(int lane)
+    {
+        foreach (var viewer in Members)
+        {
+            if (viewer.Lane == lane && (Excluded is null || !Excluded.Contains(viewer.Connection.ConnectionId)))
+            {
+                viewer.Offer(Message, Tag);
+            }
+        }
+    }
+}
