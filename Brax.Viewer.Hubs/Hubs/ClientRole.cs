@@ -9,15 +9,9 @@ internal readonly record struct ClientRole(string Run, bool IsStreamer)
 {
     public static bool TryParse(IQueryCollection query, out ClientRole role, [NotNullWhen(false)] out string? error)
     {
-        var run = query[RunContract.Query].ToString();
-        if (run.Length == 0)
-        {
-            run = RunContract.DefaultRun;
-        }
-        else if (!RunContract.IsValidName(run))
+        if (!RunContract.TryResolve(query[RunContract.Query].ToString(), out var run, out error))
         {
             role = default;
-            error = $"'{RunContract.Query}' must be 1 to {RunContract.MaxLength} of A-Z a-z 0-9 _ - .";
             return false;
         }
 
@@ -29,7 +23,6 @@ internal readonly record struct ClientRole(string Run, bool IsStreamer)
             || streamer.Equals("on", StringComparison.OrdinalIgnoreCase);
 
         role = new ClientRole(run, isStreamer);
-        error = null;
         return true;
     }
 }

@@ -10,19 +10,6 @@ public static class RunName
     public static bool TryRead(HttpContext http, [NotNullWhen(true)] out string? run, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(http);
-        run = http.Request.Query[RunContract.Query].ToString();
-        if (run.Length == 0)
-        {
-            run = RunContract.DefaultRun;
-        }
-
-        if (RunContract.IsValidName(run))
-        {
-            error = null;
-            return true;
-        }
-
-        (run, error) = (null, $"'{RunContract.Query}' must be 1 to {RunContract.MaxLength} of A-Z a-z 0-9 _ - .");
-        return false;
+        return RunContract.TryResolve(http.Request.Query[RunContract.Query].ToString(), out run, out error);
     }
 }
