@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Brax.Viewer.Client;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +12,8 @@ namespace Brax.Viewer.Hubs.Protocols;
 /// is a <c>ToggleRender(b)</c> invocation; <c>SetRenderState(b)</c> and <c>RefreshWeb()</c> are written as
 /// <c>{"type":"set_render_state","enabled":b}</c> and <c>{"type":"refresh_web"}</c>.
 /// </summary>
-internal sealed partial class RawControlProtocol(ILogger<RawControlProtocol> logger) : IHubProtocol
+internal sealed class RawControlProtocol(ILogger<RawControlProtocol> logger)
+    : RawHubProtocol(ProtocolName, ControlHubContract.ToggleRender, logger)
 {
     public const string ProtocolName = "brax.raw.control";
 
@@ -23,47 +21,19 @@ internal sealed partial class RawControlProtocol(ILogger<RawControlProtocol> log
     private static readonly byte[] RenderOff = """{"type":"set_render_state","enabled":false}"""u8.ToArray();
     private static readonly byte[] RefreshWeb = """{"type":"refresh_web"}"""u8.ToArray();
 
-    private readonly LogThrottle _badInputLog = new();
-
-    public string Name => ProtocolName;
-
-    public int Version => 1;
-
-    public TransferFormat TransferFormat => TransferFormat.Text;
-
-    public bool IsVersionSupported(int version) => version == Version;
-
-    public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
-    {
-        if (!RawRecords.TryRead(ref input, out var record))
-        {
-            message = null;
-            return false;
-        }
-
-        if (TryReadToggle(record, out var enabled, out var error))
-        {
-            message = new InvocationMessage(ControlHubContract.ToggleRender, [enabled]);
-            return true;
-        }
-
-        if (_badInputLog.TryEnter(out var suppressed))
-        {
-            Log.InvalidControlMessage(logger, record.Length, error, suppressed);
-        }
-
-        message = new InvocationBindingFailureMessage(null, ControlHubContract.ToggleRender, ExceptionDispatchInfo.Capture(new InvalidDataException(error)));
-        return true;
-    }
-
-    public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => output.Write(GetMessageBytes(message).Span);
-
-    public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => message switch
+    public override ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => message switch
     {
         InvocationMessage { Target: ControlHubContract.SetRenderState, Arguments: [bool enabled] } => enabled ? RenderOn : RenderOff,
         InvocationMessage { Target: ControlHubContract.RefreshWeb } => RefreshWeb,
         _ => ReadOnlyMemory<byte>.Empty,
     };
+
+    protected override bool TryTranslate(ReadOnlySequence<byte> record, [NotNullWhen(true)] out object? argument, [NotNullWhen(false)] out string? error)
+    {
+        var valid = TryReadToggle(record, out var enabled, out error);
+        argument = valid ? enabled : null;
+        return valid;
+    }
 
     private static bool TryReadToggle(ReadOnlySequence<byte> record, out bool enabled, [NotNullWhen(false)] out string? error)
     {
@@ -127,11 +97,5 @@ internal sealed partial class RawControlProtocol(ILogger<RawControlProtocol> log
         enabled = value.Value;
         error = null;
         return true;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Ignored a {Length}-byte control message: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
-        public static partial void InvalidControlMessage(ILogger logger, long length, string reason, long suppressed);
     }
 }
