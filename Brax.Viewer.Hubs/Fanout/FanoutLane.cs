@@ -4,7 +4,7 @@ namespace Brax.Viewer.Hubs.Fanout;
 
 /// <summary>
 /// One core's share of the fan-out. Every viewer belongs to one lane for life, and a lane offers
-/// frames to its viewers in the order they were published, so a viewer's frames keep their order
+/// frames to its members in the order they were published, so a viewer's frames keep their order
 /// while the writes of one frame to many viewers run on several cores at once.
 /// </summary>
 /// <remarks>
@@ -33,7 +33,7 @@ internal sealed class FanoutLane(int index) : IThreadPoolWorkItem
         {
             while (_queue.TryDequeue(out var delivery))
             {
-                delivery.OfferTo(index);
+                delivery.Offer();
             }
 
             // Stand down, unless a frame was posted after the queue looked empty and its poster saw us still running.
@@ -46,15 +46,14 @@ internal sealed class FanoutLane(int index) : IThreadPoolWorkItem
     }
 }
 
-/// <summary>One frame for one group's viewers, as the members were when it was published.</summary>
+/// <summary>One frame for one lane of a group, as its members were when the frame was published.</summary>
 internal readonly record struct Delivery(ViewerMailbox[] Members, Microsoft.AspNetCore.SignalR.SerializedHubMessage Message, BacklogTag Tag, IReadOnlyList<string>? Excluded)
 {
-    /// <summary>Offers the frame to the members of lane <paramref name="lane"/>.</summary>
-    public void OfferTo(int lane)
+    public void Offer()
     {
         foreach (var viewer in Members)
         {
-            if (viewer.Lane == lane && (Excluded is null || !Excluded.Contains(viewer.Connection.ConnectionId)))
+            if (Excluded is null || !Excluded.Contains(viewer.Connection.ConnectionId))
             {
                 viewer.Offer(Message, Tag);
             }

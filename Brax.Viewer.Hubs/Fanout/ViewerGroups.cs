@@ -10,12 +10,14 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// The viewers of each group on this server, and the watch that disconnects viewers stalled
 /// longer than <see cref="ViewerOptions.SendTimeout"/>. Offering a frame walks a member array
 /// without locks or allocation; joins and leaves copy the array under a lock. The writes of one
-/// frame are spread over one <see cref="FanoutLane"/> per core: the publishing thread serves lane 0
-/// itself and posts the frame to the others.
+/// frame are spread over one <see cref="FanoutLane"/> per core: each group keeps one member array
+/// per lane, the publishing thread serves lane 0 itself and posts the frame to the other lanes
+/// that have members.
 /// </summary>
 internal sealed partial class ViewerGroups : IDisposable
 {
-    private readonly ConcurrentDictionary<string, ViewerMailbox[]> _groups = new(StringComparer.Ordinal);
+    // Per group, one member array per lane (index = lane).
+    private readonly ConcurrentDictionary<string, ViewerMailbox[][]> _groups = new(StringComparer.Ordinal);
     private readonly Lock _membership = new();
     private readonly HubDiagnostics _diagnostics;
     private readonly ILogger<ViewerGroups> _logger;
@@ -38,7 +40,7 @@ internal sealed partial class ViewerGroups : IDisposable
     public int GroupCount => _groups.Count;
 
     /// <summary>Group memberships held on this server.</summary>
-    public int MembershipCount => _groups.Values.Sum(members => members.Length);
+    public int MembershipCount => _groups.Values.Sum(lanes => lanes.Sum(members => members.Length));
 
     public void Join(string group, ViewerMailbox viewer)
     {
@@ -55,7 +57,9 @@ internal sealed partial class ViewerGroups : IDisposable
             }
 
             viewer.Groups.Add(group);
-            _groups[group] = _groups.TryGetValue(group, out var members) ? [.. members, viewer] : [viewer];
+            var lanes = _groups.TryGetValue(group, out var current) ? (ViewerMailbox[][])current.Clone() : NoMembers();
+            lanes[viewer.Lane] = [.. lanes[viewer.Lane], viewer];
+            _groups[group] = lanes;
         }
     }
 
@@ -86,53 +90,55 @@ internal sealed partial class ViewerGroups : IDisposable
     /// <summary>Offers <paramref name="frame"/> to every viewer of <paramref name="group"/> on this server.</summary>
     public void Offer(string group, SerializedHubMessage frame, BacklogTag tag, IReadOnlyList<string>? excludedConnectionIds = null)
     {
-        if (!_groups.TryGetValue(group, out var members))
+        if (!_groups.TryGetValue(group, out var lanes))
         {
             return;
         }
 
-        var delivery = new Delivery(members, frame, tag, excludedConnectionIds);
         foreach (var lane in _lanes)
         {
-            lane.Post(delivery);
+            if (lanes[lane.Index].Length != 0)
+            {
+                lane.Post(new Delivery(lanes[lane.Index], frame, tag, excludedConnectionIds));
+            }
         }
 
-        delivery.OfferTo(0);
+        new Delivery(lanes[0], frame, tag, excludedConnectionIds).Offer();
     }
 
     public void Dispose() => _stallWatch.Dispose();
 
     private void RemoveMember(string group, ViewerMailbox viewer)
     {
-        if (!_groups.TryGetValue(group, out var members))
+        if (!_groups.TryGetValue(group, out var current))
         {
             return;
         }
 
-        var remaining = Array.FindAll(members, member => member != viewer);
-        if (remaining.Length == 0)
+        var lanes = (ViewerMailbox[][])current.Clone();
+        lanes[viewer.Lane] = Array.FindAll(lanes[viewer.Lane], member => member != viewer);
+        if (Array.TrueForAll(lanes, members => members.Length == 0))
         {
             _groups.TryRemove(group, out _);
         }
         else
         {
-            _groups[group] = remaining;
+            _groups[group] = lanes;
         }
     }
+
+    private ViewerMailbox[][] NoMembers() => Enumerable.Repeat(Array.Empty<ViewerMailbox>(), _lanes.Length + 1).ToArray();
 
     private void EvictStalled()
     {
         var now = Environment.TickCount64;
-        foreach (var members in _groups.Values)
+        foreach (var viewer in _groups.Values.SelectMany(lanes => lanes).SelectMany(members => members))
         {
-            foreach (var viewer in members)
+            if (viewer.IsStalled(now, _sendTimeoutMs) && viewer.TryMarkEvicted())
             {
-                if (viewer.IsStalled(now, _sendTimeoutMs) && viewer.TryMarkEvicted())
-                {
-                    Log.StalledViewerEvicted(_logger, viewer.Connection.ConnectionId, _sendTimeoutMs);
-                    _diagnostics.ViewerEvicted();
-                    viewer.Connection.Abort();
-                }
+                Log.StalledViewerEvicted(_logger, viewer.Connection.ConnectionId, _sendTimeoutMs);
+                _diagnostics.ViewerEvicted();
+                viewer.Connection.Abort();
             }
         }
     }
