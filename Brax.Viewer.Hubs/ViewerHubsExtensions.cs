@@ -46,6 +46,7 @@ public static class ViewerHubsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HubDiagnostics>();
         services.TryAddSingleton<ViewerGroups>();
+        services.TryAddSingleton<KeepAliveSweep>();
         services.TryAddSingleton<HubLifetimeManager<FrameHub>, FrameHubLifetimeManager>();
         services.TryAddSingleton<IRenderStateStore, InMemoryRenderStateStore>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Hubs.RawShim;
 
@@ -33,18 +32,17 @@ internal sealed record RawEndpoint(string Path, string ProtocolName, long MaxMes
         }
 
         var services = http.RequestServices;
-        var options = services.GetRequiredService<IOptions<ViewerOptions>>().Value;
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-        {
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveTimeout,
-        });
+        var stream = await WebSocketUpgrade.AcceptAsync(http);
+
+        // Keep-alive comes from the shared sweep, not from a timer in each socket.
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<RawWebSocketSession>();
-        var session = new RawWebSocketSession(http, socket, this, ForwardsInput(role), logger);
+        var session = new RawWebSocketSession(http, socket, stream, this, ForwardsInput(role), logger);
         await session.RunAsync(
             services.GetRequiredService<HubConnectionHandler<THub>>(),
             services.GetRequiredService<HubDiagnostics>(),
+            services.GetRequiredService<KeepAliveSweep>(),
             services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
     }
 }

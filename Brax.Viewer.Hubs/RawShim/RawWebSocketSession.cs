@@ -23,6 +23,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
+    private readonly RawSocketStream _stream;
     private readonly RawEndpoint _endpoint;
     private readonly bool _forwardsInput;
     private readonly ILogger _logger;
@@ -32,14 +33,15 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
     private readonly DefaultConnectionContext _connection;
     private Task? _receiving;
 
-    public RawWebSocketSession(HttpContext http, WebSocket socket, RawEndpoint endpoint, bool forwardsInput, ILogger logger)
+    public RawWebSocketSession(HttpContext http, WebSocket socket, RawSocketStream stream, RawEndpoint endpoint, bool forwardsInput, ILogger logger)
     {
         HttpContext = http;
         _socket = socket;
+        _stream = stream;
         _endpoint = endpoint;
         _forwardsInput = forwardsInput;
         _logger = logger;
-        _output = new WebSocketMessageWriter(socket, Abort);
+        _output = new WebSocketMessageWriter(socket, stream, Abort);
         _connection = new DefaultConnectionContext(http.Connection.Id + ":" + http.TraceIdentifier)
         {
             Transport = new DuplexPipe(_input.Reader, _output),
@@ -52,12 +54,13 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
 
     public HttpContext? HttpContext { get; set; }
 
-    public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, CancellationToken serverStopping)
+    public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, KeepAliveSweep keepAlive, CancellationToken serverStopping)
     {
         diagnostics.RawSocketOpened();
         try
         {
             await WriteHandshakeAsync();
+            using var keptAlive = keepAlive.Add(_stream, Abort);
             using var onAbort = _connection.ConnectionClosed.Register(static s => ((RawWebSocketSession)s!).Abort(), this);
             using var onStopping = serverStopping.Register(static s => _ = ((RawWebSocketSession)s!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable), this);
             var receiving = _receiving = ReceiveAsync();

@@ -7,11 +7,12 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// <summary>
 /// The output side of a raw connection: what the hub writes between two flushes goes out as one
 /// WebSocket text message. The hub connection writes one message per flush, so no framing is
-/// needed, and a frame shared by many viewers is handed to each socket without being copied.
+/// needed, and a frame shared by many viewers is written onto each connection from its one shared
+/// array (see <see cref="RawSocketStream.SendTextAsync"/>).
 /// A flush completes when the socket has taken the message, which is the backpressure signal the
 /// viewer's mailbox waits on.
 /// </summary>
-internal sealed class WebSocketMessageWriter(WebSocket socket, Action abortSocket) : PipeWriter
+internal sealed class WebSocketMessageWriter(WebSocket socket, RawSocketStream stream, Action abortSocket) : PipeWriter
 {
     // The hub's handshake response, {} plus the record separator, is for the shim, not the client.
     private static readonly byte[] HandshakeAccepted = "{}\u001e"u8.ToArray();
@@ -105,20 +106,15 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, Action abortSocke
         }
 
         _sending = true;
-        ValueTask send;
+        ValueTask<bool> send;
         try
         {
-            send = socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            send = stream.SendTextAsync(message);
         }
-        catch (WebSocketException) when (socket.State is not WebSocketState.Open)
+        catch (Exception ex) when (IsConnectionGone(ex))
         {
             Sent(buffered);
             return new ValueTask<FlushResult>(new FlushResult(false, _completed));
-        }
-        catch
-        {
-            Sent(buffered);
-            throw;
         }
 
         if (!send.IsCompletedSuccessfully)
@@ -130,15 +126,17 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, Action abortSocke
         return new ValueTask<FlushResult>(new FlushResult(false, _completed));
     }
 
-    private async ValueTask<FlushResult> AwaitSendAsync(ValueTask send, bool buffered)
+    private async ValueTask<FlushResult> AwaitSendAsync(ValueTask<bool> send, bool buffered)
     {
         try
         {
             await send;
         }
-        catch (WebSocketException) when (socket.State is not WebSocketState.Open)
+        catch (Exception ex) when (IsConnectionGone(ex))
         {
-            // The socket closed while the message was on its way: the client is gone, nothing to report.
+            // The connection went away while the message was on its way: the client is gone and the
+            // receive loop ends the session; there is nobody to report to.
+            abortSocket();
         }
         finally
         {
@@ -147,6 +145,8 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, Action abortSocke
 
         return new FlushResult(false, _completed);
     }
+
+    private static bool IsConnectionGone(Exception ex) => ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException;
 
     private void Sent(bool buffered)
     {

@@ -15,6 +15,7 @@ public sealed class StalledWebSocket : IDisposable
 
     public Socket Socket { get; }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "RFC 6455 fixes SHA-1 for the handshake.")]
     public static async Task<StalledWebSocket> ConnectAsync(Uri uri)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
@@ -39,6 +40,13 @@ public sealed class StalledWebSocket : IDisposable
         if (!headers.ToString().StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
         {
             throw new IOException("upgrade refused: " + headers);
+        }
+
+        // RFC 6455 §4.1: the client must fail a connection whose accept key is not the hash of its own key.
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        if (!headers.ToString().Contains("Sec-WebSocket-Accept: " + accept + "\r\n", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IOException("wrong Sec-WebSocket-Accept: " + headers);
         }
 
         return new StalledWebSocket(socket);

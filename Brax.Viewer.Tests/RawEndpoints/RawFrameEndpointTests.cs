@@ -52,6 +52,31 @@ public sealed class RawFrameEndpointTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(125)]
+    [InlineData(126)]
+    [InlineData(65_535)]
+    [InlineData(65_536)]
+    [InlineData(300_000)]
+    public async Task Frames_reach_viewers_whole_in_every_length_encoding_of_the_frame_header(int length)
+    {
+        // The shim writes frame headers itself: 7-bit lengths up to 125, 16-bit up to 65,535, 64-bit beyond,
+        // and payloads over 64 KiB after their header in a second write. A bare socket reads them as sent.
+        using var viewer = await StalledWebSocket.ConnectAsync(_server.WebSocket("ws/frame"));
+        await using var streamer = await RawClient.ConnectAsync(_server.WebSocket("ws/frame?is_streamer=true"));
+        await _server.ViewersJoinedAsync(1);
+        var prefix = """{"x":{"pos":[[0,0,0]],"rot":[[1,0,0,0]]},"pad":" """;
+        var frame = prefix + new string('a', length - prefix.Length - 2) + "\"}";
+        frame.Length.Should().Be(length);
+
+        await streamer.SendAsync(frame);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var (opcode, payload) = await viewer.ReadFrameAsync(timeout.Token);
+        opcode.Should().Be(0x1, "frames are text messages");
+        payload.Should().Equal(Encoding.UTF8.GetBytes(frame));
+    }
+
     [Fact]
     public async Task Streamers_never_receive_frames_and_viewer_chatter_is_ignored()
     {

@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Brax.Viewer.Hubs.RawShim;
+
+/// <summary>
+/// The upgraded connection under one raw WebSocket. <see cref="System.Net.WebSockets.WebSocket"/>
+/// reads through it (messages, close, pongs) and writes its own control frames through it; the
+/// shim writes text messages straight onto it, so a frame shared by many viewers is not first
+/// copied into a per-socket send buffer, and <see cref="KeepAliveSweep"/> pings it, so idle
+/// sockets need no timer each. One lock orders every write, so frames never interleave.
+/// </summary>
+internal sealed class RawSocketStream(Stream upgraded) : Stream
+{
+    // Up to this size a message's header and payload go out in one write (one copy is cheaper than
+    // a second flush); larger payloads are written after their header without an extra copy.
+    private const int CoalesceLimit = 64 * 1024;
+    private const byte FinText = 0x81;
+    private const byte CloseOpcode = 0x8;
+    private static readonly byte[] Ping = [0x89, 0x00];
+
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private long _lastHeardAt = Environment.TickCount64;
+    private long _pingSentAt;
+    private volatile bool _closeSent;
+
+    /// <summary>Whether a close frame has gone out: nothing may follow it.</summary>
+    public bool CloseSent => _closeSent;
+
+    /// <summary>Sends one complete text message; false when the close handshake has begun and the message was dropped.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> SendTextAsync(ReadOnlyMemory<byte> payload)
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_closeSent)
+            {
+                return false;
+            }
+
+            if (payload.Length <= CoalesceLimit)
+            {
+                var message = ArrayPool<byte>.Shared.Rent(payload.Length + 10);
+                try
+                {
+                    var header = WriteHeader(message, payload.Length);
+                    payload.Span.CopyTo(message.AsSpan(header));
+                    await upgraded.WriteAsync(message.AsMemory(0, header + payload.Length)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(message);
+                }
+            }
+            else
+            {
+                var header = ArrayPool<byte>.Shared.Rent(10);
+                try
+                {
+                    await upgraded.WriteAsync(header.AsMemory(0, WriteHeader(header, payload.Length))).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(header);
+                }
+
+                await upgraded.WriteAsync(payload).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// One keep-alive step, called by the sweep: pings a socket that has been silent for
+    /// <paramref name="intervalMs"/>, and reports false for one whose ping went unanswered for
+    /// <paramref name="timeoutMs"/>. Anything the client sends counts as an answer.
+    /// </summary>
+    public bool KeepAlive(long now, long intervalMs, long timeoutMs)
+    {
+        var pingSentAt = Volatile.Read(ref _pingSentAt);
+        var lastHeardAt = Volatile.Read(ref _lastHeardAt);
+        if (pingSentAt != 0 && lastHeardAt < pingSentAt)
+        {
+            return now - pingSentAt < timeoutMs;
+        }
+
+        // A socket whose last write is still in flight is skipped this round rather than waited for.
+        if (now - lastHeardAt >= intervalMs && !_closeSent && _writeLock.Wait(0))
+        {
+            Volatile.Write(ref _pingSentAt, now);
+            ValueTask write;
+            try
+            {
+                write = upgraded.WriteAsync(Ping);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                _writeLock.Release();
+                return true;
+            }
+
+            if (write.IsCompleted)
+            {
+                Observe(write);
+            }
+            else
+            {
+                _ = ObserveAsync(write);
+            }
+        }
+
+        return true;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await upgraded.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (read > 0)
+        {
+            Volatile.Write(ref _lastHeardAt, Environment.TickCount64);
+        }
+
+        return read;
+    }
+
+    /// <summary>The WebSocket's own frames (close, pong), each written whole in one call.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!buffer.IsEmpty && (buffer.Span[0] & 0x0F) == CloseOpcode)
+            {
+                _closeSent = true;
+            }
+
+            await upgraded.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => upgraded.FlushAsync(cancellationToken);
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush() => upgraded.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("A raw socket is read asynchronously.");
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("A raw socket is written asynchronously.");
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            upgraded.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // RFC 6455 §5.2: a final, unmasked text frame (servers never mask) with the shortest length encoding.
+    private static int WriteHeader(Span<byte> destination, int payloadLength)
+    {
+        destination[0] = FinText;
+        if (payloadLength < 126)
+        {
+            destination[1] = (byte)payloadLength;
+            return 2;
+        }
+
+        if (payloadLength <= ushort.MaxValue)
+        {
+            destination[1] = 126;
+            BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)payloadLength);
+            return 4;
+        }
+
+        destination[1] = 127;
+        BinaryPrimitives.WriteUInt64BigEndian(destination[2..], (ulong)payloadLength);
+        return 10;
+    }
+
+    private void Observe(ValueTask write)
+    {
+        try
+        {
+            write.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            // The connection is going away; its receive loop sees that and ends the session.
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            // As above.
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}
