@@ -32,7 +32,9 @@ internal sealed partial class ViewerGroups : IDisposable
         _logger = logger;
         var timeout = options.Value.SendTimeout;
         _sendTimeoutMs = (long)timeout.TotalMilliseconds;
-        var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        // Four passes per timeout: a stalled viewer goes within 1.25 timeouts, and a pass over
+        // thousands of idle viewers runs every few seconds, not every second.
+        var period = TimeSpan.FromTicks(Math.Max(timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50));
         _stallWatch = time.CreateTimer(_ => EvictStalled(), null, period, period);
     }
 

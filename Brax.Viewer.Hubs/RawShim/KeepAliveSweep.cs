@@ -12,7 +12,6 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// </summary>
 internal sealed class KeepAliveSweep : IDisposable
 {
-    private static readonly TimeSpan LongestPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ShortestPeriod = TimeSpan.FromMilliseconds(20);
 
     private readonly ConcurrentDictionary<RawSocketStream, Action> _sockets = new();
@@ -26,8 +25,10 @@ internal sealed class KeepAliveSweep : IDisposable
         _intervalMs = (long)viewer.KeepAliveInterval.TotalMilliseconds;
         _timeoutMs = (long)viewer.KeepAliveTimeout.TotalMilliseconds;
 
-        // A few passes per interval, so a ping is late by a fraction of it at most.
-        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(viewer.KeepAliveInterval.Ticks, viewer.KeepAliveTimeout.Ticks) / 4, ShortestPeriod.Ticks, LongestPeriod.Ticks));
+        // Four passes per interval, the granularity ManagedWebSocket's own heartbeat has: a ping goes
+        // out within 1.25 intervals of silence, and an unanswered one is noticed within a quarter
+        // interval of its timeout.
+        var period = TimeSpan.FromTicks(Math.Max(Math.Min(viewer.KeepAliveInterval.Ticks, viewer.KeepAliveTimeout.Ticks) / 4, ShortestPeriod.Ticks));
         _timer = time.CreateTimer(static state => ((KeepAliveSweep)state!).Sweep(), this, period, period);
     }
 

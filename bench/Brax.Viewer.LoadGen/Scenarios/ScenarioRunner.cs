@@ -192,6 +192,8 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
         }
     }
 
+    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(22);
+
     private async Task<Report> RunIdleAsync(Connector connector, Uri server, int? pid, DateTimeOffset started, string loadBefore, CancellationToken cancellationToken)
     {
         var window = new MeasurementWindow(1);
@@ -207,7 +209,12 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
 
             settings.Log.WriteLine($"connecting {scenario.RawViewers} idle viewers");
             viewers.AddRange(await ConnectManyAsync(Enumerable.Repeat(ViewerKind.Raw, scenario.RawViewers), connector, server, window, kind => latencies, cancellationToken));
-            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+
+            // Idle means steady state: the window opens after the server's first keep-alive round
+            // (pings 15-19 s into a silence), so the one-off JIT of the ping path is not charged to
+            // it, and it spans the second round.
+            settings.Log.WriteLine($"settling for {IdleSettle.TotalSeconds} s, through the first keep-alive round");
+            await Task.Delay(IdleSettle, cancellationToken);
 
             var idleStart = Read(pid);
             var selfBefore = ProcessStats.Self();
