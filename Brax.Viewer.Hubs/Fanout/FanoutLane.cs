@@ -36,8 +36,11 @@ internal sealed class FanoutLane(int index) : IThreadPoolWorkItem
                 delivery.Offer();
             }
 
-            // Stand down, unless a frame was posted after the queue looked empty and its poster saw us still running.
-            Volatile.Write(ref _scheduled, 0);
+            // Stand down, unless a frame was posted after the queue looked empty and its poster saw us
+            // still running. The exchange is a full fence: with a plain release write the emptiness
+            // check could be read before the write is seen, a poster could still see us running, and
+            // its frame would wait in the queue until the next one came.
+            Interlocked.Exchange(ref _scheduled, 0);
             if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
             {
                 return;

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Reflection;
+using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.Diagnostics;
+using Brax.Viewer.Hubs.Fanout;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Brax.Viewer.Tests.Fanout;
+
+public sealed class FanoutLaneTests
+{
+    private const string Group = "frames:default";
+
+    [Fact]
+    public void A_frame_posted_while_a_lane_stands_down_is_delivered_without_waiting_for_the_next_one()
+    {
+        // One frame at a time, each awaited before the next: a frame that reached a lane just as the
+        // lane found its queue empty must be served at once. If it waited for the next frame to wake
+        // the lane, a stream's last frame would never arrive. The race is narrow, so it takes many frames.
+        using var groups = new ViewerGroups(Options.Create(new ViewerOptions()), new HubDiagnostics(), NullLogger<ViewerGroups>.Instance, TimeProvider.System);
+        var viewers = Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => new CountingTransport()).ToList();
+        foreach (var viewer in viewers)
+        {
+            groups.Join(Group, new ViewerMailbox(viewer.Connect(), new HubDiagnostics(), maxQueuedFrames: 64, maxQueuedBytes: 1 << 20));
+        }
+
+        var message = new SerializedHubMessage(new InvocationMessage("ReceiveFrame", ["frame"]));
+        for (var frame = 1; frame <= 100_000; frame++)
+        {
+            groups.Offer(Group, message, new BacklogTag(5, -1));
+            var deadline = Environment.TickCount64 + 5_000;
+            var wait = default(SpinWait);
+            while (viewers.Exists(viewer => viewer.Messages < frame))
+            {
+                if (Environment.TickCount64 > deadline)
+                {
+                    viewers.Count(viewer => viewer.Messages < frame).Should().Be(0, $"frame {frame} must reach every viewer within 5 s");
+                }
+
+                wait.SpinOnce();
+            }
+        }
+    }
+
+    /// <summary>A viewer's transport that always has room and counts the messages written to it.</summary>
+    private sealed class CountingTransport : PipeWriter, IDuplexPipe
+    {
+        private readonly byte[] _buffer = new byte[4096];
+        private int _messages;
+
+        public int Messages => Volatile.Read(ref _messages);
+
+        public PipeReader Input { get; } = new Pipe().Reader;
+
+        public PipeWriter Output => this;
+
+        public HubConnectionContext Connect()
+        {
+            var connection = new HubConnectionContext(
+                new DefaultConnectionContext(Guid.NewGuid().ToString(), this, this),
+                new HubConnectionContextOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), ClientTimeoutInterval = TimeSpan.FromSeconds(30) },
+                NullLoggerFactory.Instance);
+
+            // The handshake sets the protocol in a real connection; this one has none.
+            typeof(HubConnectionContext).GetProperty(nameof(HubConnectionContext.Protocol), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!
+                .SetValue(connection, new JsonHubProtocol());
+            return connection;
+        }
+
+        public override void Advance(int bytes)
+        {
+        }
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _messages);
+            return new(new FlushResult(false, false));
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => _buffer;
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => _buffer;
+    }
+}
