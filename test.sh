@@ -31,6 +31,9 @@ if [ -f "$trx" ]; then
   passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
   failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   echo "${passed:-0} passed, ${failed:-0} failed"
+  if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
+    echo "dotnet test exited with $status although no test failed: a project did not build (see above)"
+  fi
 else
   echo "0 passed, 0 failed"
   status=1
