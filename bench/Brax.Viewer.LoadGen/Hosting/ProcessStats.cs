@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace Brax.Viewer.LoadGen.Hosting;
 
-/// <summary>CPU time and memory of one process, read from <c>/proc/&lt;pid&gt;/stat</c> and <c>/proc/&lt;pid&gt;/status</c>.</summary>
-internal readonly record struct ProcessStats(double CpuSeconds, long RssBytes, long PeakRssBytes, int Threads)
+/// <summary>
+/// CPU time and memory of one process, read from <c>/proc/&lt;pid&gt;/stat</c> and <c>/proc/&lt;pid&gt;/status</c>.
+/// <see cref="KernelCpuSeconds"/> (stime) is the part of <see cref="CpuSeconds"/> spent in the kernel on
+/// the process's behalf: on loopback that includes the receiving side's TCP input path, run in the sender's softirq.
+/// </summary>
+internal readonly record struct ProcessStats(double CpuSeconds, double KernelCpuSeconds, long RssBytes, long PeakRssBytes, int Threads)
 {
     // USER_HZ: the unit of utime/stime in /proc/<pid>/stat. The kernel ABI fixes it at 100 on x86 and arm.
     private const double ClockTicksPerSecond = 100;
@@ -31,7 +35,7 @@ internal readonly record struct ProcessStats(double CpuSeconds, long RssBytes, l
             }
         }
 
-        return new ProcessStats((utime + stime) / ClockTicksPerSecond, rss, hwm, threads);
+        return new ProcessStats((utime + stime) / ClockTicksPerSecond, stime / ClockTicksPerSecond, rss, hwm, threads);
     }
 
     public static ProcessStats Self() => Read(Environment.ProcessId);

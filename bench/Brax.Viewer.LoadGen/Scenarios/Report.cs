@@ -80,7 +80,7 @@ internal sealed record Report
             text.AppendLine(inv, $"window   {WindowSeconds:F1} s, {Total.DeliveriesPerSecond:N0} deliveries/s");
         }
 
-        text.AppendLine(inv, $"server   cpu {Server.CpuSeconds:F2} s ({Server.CpuMicrosPerDelivery:F2} us/delivery), rss {Server.RssMb:F1} MB, peak {Server.PeakRssMb:F1} MB, threads {Server.Threads}; generator cpu {GeneratorCpuSeconds:F2} s");
+        text.AppendLine(inv, $"server   cpu {Server.CpuSeconds:F2} s ({Server.CpuMicrosPerDelivery:F2} us/delivery, {Server.KernelMicrosPerDelivery:F2} of them in the kernel), rss {Server.RssMb:F1} MB, peak {Server.PeakRssMb:F1} MB, threads {Server.Threads}; generator cpu {GeneratorCpuSeconds:F2} s");
         if (Server.AllocatedBytesPerDelivery is { } perDelivery)
         {
             text.AppendLine(inv, $"gc       {perDelivery:F1} B allocated per delivery ({Server.AllocatedMbPerSecond:F2} MB/s), {Server.GcCollections:F0} collections, {Server.LockContentions:F0} lock contentions in the window");
@@ -150,6 +150,9 @@ internal sealed record ServerResult
     public double CpuSeconds { get; init; }
 
     public double CpuMicrosPerDelivery { get; init; }
+
+    /// <summary>The kernel's share of <see cref="CpuMicrosPerDelivery"/> (stime): sends, and on loopback the receivers' TCP input.</summary>
+    public double KernelMicrosPerDelivery { get; init; }
 
     public double RssMb { get; init; }
 

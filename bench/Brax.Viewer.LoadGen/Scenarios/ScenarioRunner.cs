@@ -157,6 +157,7 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
                 Pid = pid ?? 0,
                 CpuSeconds = cpu,
                 CpuMicrosPerDelivery = delivered == 0 ? 0 : cpu * 1e6 / delivered,
+                KernelMicrosPerDelivery = delivered == 0 ? 0 : (serverAfter.KernelCpuSeconds - serverBefore.KernelCpuSeconds) * 1e6 / delivered,
                 RssMb = Mb(serverAfter.RssBytes),
                 PeakRssMb = Mb(serverAfter.PeakRssBytes),
                 Threads = serverAfter.Threads,
