@@ -29,9 +29,10 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>Completes when the server has closed the socket or the connection dropped.</summary>
     public Task Closed => _reading;
 
-    public static async Task<RawClient> ConnectAsync(Uri uri)
+    public static async Task<RawClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
         await socket.ConnectAsync(uri, CancellationToken.None);
         return new RawClient(socket);
     }

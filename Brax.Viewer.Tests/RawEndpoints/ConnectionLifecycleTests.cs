@@ -110,6 +110,35 @@ public sealed class ConnectionLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Client_pings_are_answered_between_frames_on_the_same_connection()
+    {
+        // The client pings every 20 ms and drops the connection if a pong is 500 ms late. The
+        // server's pongs and its frames share one connection: a pong written into the middle of a
+        // frame would corrupt both, and a missing pong would close the socket.
+        await using var viewer = await RawClient.ConnectAsync(_server.WebSocket("ws/frame"), options =>
+        {
+            options.KeepAliveInterval = TimeSpan.FromMilliseconds(20);
+            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        await using var streamer = await RawClient.ConnectAsync(_server.WebSocket("ws/frame?is_streamer=true"));
+        await _server.ViewersJoinedAsync(1);
+        var frames = Fixtures.FrameLines("ant.frames.jsonl");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var sent = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            var frame = frames[sent % frames.Count];
+            await streamer.SendAsync(frame);
+            (await viewer.ReceiveAsync()).Should().Be(frame, "frame {0} arrives whole", sent);
+            sent++;
+        }
+
+        sent.Should().BeGreaterThan(100);
+        viewer.Socket.State.Should().Be(WebSocketState.Open, "every ping was answered in time");
+    }
+
+    [Fact]
     public async Task Clients_that_answer_pings_stay_connected_past_the_keep_alive_timeout()
     {
         await using var control = await RawClient.ConnectAsync(_server.WebSocket("ws/control"));
