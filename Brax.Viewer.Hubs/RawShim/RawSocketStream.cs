@@ -25,19 +25,16 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
     private long _pingSentAt;
     private volatile bool _closeSent;
 
-    /// <summary>Whether a close frame has gone out: nothing may follow it.</summary>
-    public bool CloseSent => _closeSent;
-
-    /// <summary>Sends one complete text message; false when the close handshake has begun and the message was dropped.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> SendTextAsync(ReadOnlyMemory<byte> payload)
+    /// <summary>Sends one complete text message; once a close frame has gone out, messages are dropped.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendTextAsync(ReadOnlyMemory<byte> payload)
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
             if (_closeSent)
             {
-                return false;
+                return;
             }
 
             if (payload.Length <= CoalesceLimit)
@@ -68,8 +65,6 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
 
                 await upgraded.WriteAsync(payload).ConfigureAwait(false);
             }
-
-            return true;
         }
         finally
         {

@@ -106,17 +106,7 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, RawSocketStream s
         }
 
         _sending = true;
-        ValueTask<bool> send;
-        try
-        {
-            send = stream.SendTextAsync(message);
-        }
-        catch (Exception ex) when (IsConnectionGone(ex))
-        {
-            Sent(buffered);
-            return new ValueTask<FlushResult>(new FlushResult(false, _completed));
-        }
-
+        var send = stream.SendTextAsync(message);
         if (!send.IsCompletedSuccessfully)
         {
             return AwaitSendAsync(send, buffered);
@@ -126,7 +116,7 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, RawSocketStream s
         return new ValueTask<FlushResult>(new FlushResult(false, _completed));
     }
 
-    private async ValueTask<FlushResult> AwaitSendAsync(ValueTask<bool> send, bool buffered)
+    private async ValueTask<FlushResult> AwaitSendAsync(ValueTask send, bool buffered)
     {
         try
         {
