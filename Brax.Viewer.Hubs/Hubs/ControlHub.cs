@@ -26,8 +26,17 @@ internal sealed class ControlHub : Hub
         var role = HubConnectionRole.Establish(Context);
         _diagnostics.ControlConnected();
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Control(role.Run));
-        var enabled = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
-        await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, enabled, Context.ConnectionAborted);
+        var told = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
+        await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, told, Context.ConnectionAborted);
+
+        // A toggle stored after the read above may have reached this client, as a group member,
+        // before the greeting did; the greeting would then leave it one state behind. A toggle
+        // stored after the second read is told to the group after the greeting was written.
+        var stored = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
+        if (stored != told)
+        {
+            await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, stored, Context.ConnectionAborted);
+        }
     }
 
     /// <inheritdoc />
