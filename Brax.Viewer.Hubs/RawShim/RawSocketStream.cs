@@ -7,9 +7,10 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// <summary>
 /// The upgraded connection under one raw WebSocket. <see cref="System.Net.WebSockets.WebSocket"/>
 /// reads through it (messages, close, pongs) and writes its own control frames through it; the
-/// shim writes text messages straight onto it, so a frame shared by many viewers is not first
-/// copied into a per-socket send buffer, and <see cref="KeepAliveSweep"/> pings it, so idle
-/// sockets need no timer each. One lock orders every write, so frames never interleave.
+/// shim writes text messages onto it, so a large frame shared by many viewers goes from its one
+/// array into each connection's output without a per-socket send buffer in between, and
+/// <see cref="KeepAliveSweep"/> pings it, so idle sockets need no timer each. One lock orders
+/// every write, so frames never interleave.
 /// </summary>
 internal sealed class RawSocketStream(Stream upgraded) : Stream
 {

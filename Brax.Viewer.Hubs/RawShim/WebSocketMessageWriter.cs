@@ -7,8 +7,8 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// <summary>
 /// The output side of a raw connection: what the hub writes between two flushes goes out as one
 /// WebSocket text message. The hub connection writes one message per flush, so no framing is
-/// needed, and a frame shared by many viewers is written onto each connection from its one shared
-/// array (see <see cref="RawSocketStream.SendTextAsync"/>).
+/// needed, and a frame shared by many viewers is handed to each connection as its one shared array
+/// (see <see cref="RawSocketStream.SendTextAsync"/> for the copies made from there).
 /// A flush completes when the socket has taken the message, which is the backpressure signal the
 /// viewer's mailbox waits on.
 /// </summary>
