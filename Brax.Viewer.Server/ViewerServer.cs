@@ -1,7 +1,5 @@
-using Brax.Viewer.Hubs;
-using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Server.Api;
-using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Brax.Viewer.Server;
 
@@ -20,15 +18,19 @@ public static class ViewerServer
             builder.WebHost.UseUrls(url);
         }
 
-        builder.Services.AddViewerHubs(builder.Configuration).Services.AddRedisSceneStore();
-        configure?.Invoke(builder);
+        builder.Services.AddViewerHubs(builder.Configuration);
         builder.Services.AddScenes(builder.Configuration);
+        configure?.Invoke(builder);
 
         var app = builder.Build();
+        // The exception handler logs the exception; the client only learns which request to look for,
+        // never the exception's text, which may name files, settings or internals.
         app.UseExceptionHandler(errors => errors.Run(http =>
-            ErrorResponse.WriteAsync(http, StatusCodes.Status500InternalServerError, http.Features.Get<IExceptionHandlerFeature>()?.Error.Message ?? "internal error")));
+            ErrorResponse.WriteAsync(http, StatusCodes.Status500InternalServerError, $"internal error (request {http.TraceIdentifier}); the server's log has the details")));
+
+        // Statuses without a body of their own get the JSON error body; it never echoes the request.
         app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && context.HttpContext.Response.ContentType is null
-            ? ErrorResponse.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, $"{context.HttpContext.Request.Path} answered {context.HttpContext.Response.StatusCode}")
+            ? ErrorResponse.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode).ToLowerInvariant())
             : Task.CompletedTask);
         app.UseWebSockets();
 

@@ -12,6 +12,8 @@ public sealed class HubDiagnostics
     private long _controlClients;
     private long _framesSkipped;
     private long _viewersEvicted;
+    private long _viewerGroups;
+    private long _viewerMemberships;
 
     /// <summary>Raw WebSockets being served on <c>/ws/frame</c> and <c>/ws/control</c>.</summary>
     public long RawSockets => Interlocked.Read(ref _rawSockets);
@@ -24,6 +26,12 @@ public sealed class HubDiagnostics
 
     /// <summary>Control connections (raw and SignalR).</summary>
     public long ControlClients => Interlocked.Read(ref _controlClients);
+
+    /// <summary>Viewer groups (one per run) with at least one viewer on this server.</summary>
+    public long ViewerGroups => Interlocked.Read(ref _viewerGroups);
+
+    /// <summary>Group memberships of viewers held on this server.</summary>
+    public long ViewerMemberships => Interlocked.Read(ref _viewerMemberships);
 
     /// <summary>Frames a slow viewer skipped because a newer one arrived first, since start.</summary>
     public long FramesSkipped => Interlocked.Read(ref _framesSkipped);
@@ -42,6 +50,24 @@ public sealed class HubDiagnostics
     internal void ControlConnected() => Interlocked.Increment(ref _controlClients);
 
     internal void ControlDisconnected() => Interlocked.Decrement(ref _controlClients);
+
+    internal void MembershipAdded(bool newGroup)
+    {
+        Interlocked.Increment(ref _viewerMemberships);
+        if (newGroup)
+        {
+            Interlocked.Increment(ref _viewerGroups);
+        }
+    }
+
+    internal void MembershipRemoved(bool groupGone)
+    {
+        Interlocked.Decrement(ref _viewerMemberships);
+        if (groupGone)
+        {
+            Interlocked.Decrement(ref _viewerGroups);
+        }
+    }
 
     internal void FrameSkipped() => Interlocked.Increment(ref _framesSkipped);
 

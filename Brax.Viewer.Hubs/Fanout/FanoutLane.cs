@@ -48,18 +48,3 @@ internal sealed class FanoutLane(int index) : IThreadPoolWorkItem
         }
     }
 }
-
-/// <summary>One frame for one lane of a group, as its members were when the frame was published.</summary>
-internal readonly record struct Delivery(ViewerMailbox[] Members, Microsoft.AspNetCore.SignalR.SerializedHubMessage Message, BacklogTag Tag, IReadOnlyList<string>? Excluded)
-{
-    public void Offer()
-    {
-        foreach (var viewer in Members)
-        {
-            if (Excluded is null || !Excluded.Contains(viewer.Connection.ConnectionId))
-            {
-                viewer.Offer(Message, Tag);
-            }
-        }
-    }
-}

@@ -8,7 +8,7 @@ namespace Brax.Viewer.Hubs.Fanout;
 
 /// <summary>
 /// The viewers of each group on this server, and the watch that disconnects viewers stalled
-/// longer than <see cref="ViewerOptions.SendTimeout"/>. Offering a frame walks a member array
+/// longer than <see cref="FanoutOptions.SendTimeout"/>. Offering a frame walks a member array
 /// without locks or allocation; joins and leaves copy the array under a lock. The writes of one
 /// frame are spread over one <see cref="FanoutLane"/> per core: each group keeps one member array
 /// per lane, the publishing thread serves lane 0 itself and posts the frame to the other lanes
@@ -26,7 +26,7 @@ internal sealed partial class ViewerGroups : IDisposable
     private readonly FanoutLane[] _lanes = Enumerable.Range(1, Math.Max(0, Environment.ProcessorCount - 1)).Select(index => new FanoutLane(index)).ToArray();
     private int _nextLane;
 
-    public ViewerGroups(IOptions<ViewerOptions> options, HubDiagnostics diagnostics, ILogger<ViewerGroups> logger, TimeProvider time)
+    public ViewerGroups(IOptions<FanoutOptions> options, HubDiagnostics diagnostics, ILogger<ViewerGroups> logger, TimeProvider time)
     {
         _diagnostics = diagnostics;
         _logger = logger;
@@ -37,12 +37,6 @@ internal sealed partial class ViewerGroups : IDisposable
         var period = TimeSpan.FromTicks(Math.Max(timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50));
         _stallWatch = time.CreateTimer(_ => EvictStalled(), null, period, period);
     }
-
-    /// <summary>Number of groups with at least one viewer on this server.</summary>
-    public int GroupCount => _groups.Count;
-
-    /// <summary>Group memberships held on this server.</summary>
-    public int MembershipCount => _groups.Values.Sum(lanes => lanes.Sum(members => members.Length));
 
     public void Join(string group, ViewerMailbox viewer)
     {
@@ -59,9 +53,11 @@ internal sealed partial class ViewerGroups : IDisposable
             }
 
             viewer.Groups.Add(group);
-            var lanes = _groups.TryGetValue(group, out var current) ? (ViewerMailbox[][])current.Clone() : NoMembers();
+            var existed = _groups.TryGetValue(group, out var current);
+            var lanes = existed ? (ViewerMailbox[][])current!.Clone() : NoMembers();
             lanes[viewer.Lane] = [.. lanes[viewer.Lane], viewer];
             _groups[group] = lanes;
+            _diagnostics.MembershipAdded(newGroup: !existed);
         }
     }
 
@@ -119,7 +115,8 @@ internal sealed partial class ViewerGroups : IDisposable
 
         var lanes = (ViewerMailbox[][])current.Clone();
         lanes[viewer.Lane] = Array.FindAll(lanes[viewer.Lane], member => member != viewer);
-        if (Array.TrueForAll(lanes, members => members.Length == 0))
+        var groupGone = Array.TrueForAll(lanes, members => members.Length == 0);
+        if (groupGone)
         {
             _groups.TryRemove(group, out _);
         }
@@ -127,6 +124,8 @@ internal sealed partial class ViewerGroups : IDisposable
         {
             _groups[group] = lanes;
         }
+
+        _diagnostics.MembershipRemoved(groupGone);
     }
 
     private ViewerMailbox[][] NoMembers() => Enumerable.Repeat(Array.Empty<ViewerMailbox>(), _lanes.Length + 1).ToArray();

@@ -6,8 +6,8 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// <summary>
 /// One viewer's delivery queue: at most one write in flight, and a short, bounded backlog behind it.
 /// A viewer that keeps up gets every frame in order, bursts included. A viewer that falls behind by
-/// more than <see cref="ViewerOptions.MaxQueuedFramesPerViewer"/> frames or
-/// <see cref="ViewerOptions.MaxQueuedBytesPerViewer"/> bytes loses waiting frames, so it always
+/// more than <see cref="FanoutOptions.MaxQueuedFramesPerViewer"/> frames or
+/// <see cref="FanoutOptions.MaxQueuedBytesPerViewer"/> bytes loses waiting frames, so it always
 /// catches up to the newest one, holds a bounded amount of memory (the backlog only references
 /// frames shared with every other viewer), and never slows the streamer or anyone else. Frames are
 /// dropped per environment of a batched scene: the oldest frame that a newer frame of the same

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using Brax.Viewer.Hubs.Diagnostics;
-using Brax.Viewer.Hubs.Hubs;
+using Brax.Viewer.Client;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
@@ -21,13 +21,13 @@ internal sealed record RawEndpoint(string Path, string ProtocolName, long MaxMes
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            await ErrorResponse.WriteAsync(http, StatusCodes.Status400BadRequest, $"{Path} is a WebSocket endpoint: connect with a WebSocket client.");
+            await RefuseAsync(http, $"{Path} is a WebSocket endpoint: connect with a WebSocket client.");
             return;
         }
 
         if (!ClientRole.TryParse(http.Request.Query, out var role, out var error))
         {
-            await ErrorResponse.WriteAsync(http, StatusCodes.Status400BadRequest, error);
+            await RefuseAsync(http, error);
             return;
         }
 
@@ -45,20 +45,10 @@ internal sealed record RawEndpoint(string Path, string ProtocolName, long MaxMes
             services.GetRequiredService<KeepAliveSweep>(),
             services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
     }
-}
 
-/// <summary>The JSON error body every failed request gets: <c>{"status":"error","message":…}</c>.</summary>
-public static class ErrorResponse
-{
-    /// <summary>Writes <paramref name="message"/> as the JSON error body with <paramref name="statusCode"/>.</summary>
-    public static Task WriteAsync(HttpContext http, int statusCode, string message)
+    private static Task RefuseAsync(HttpContext http, string message)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        http.Response.StatusCode = statusCode;
-        return http.Response.WriteAsJsonAsync(new { status = "error", message });
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return http.Response.WriteAsJsonAsync(new ErrorBody(message));
     }
-
-    /// <summary>The same body as an endpoint result.</summary>
-    public static IResult Result(int statusCode, string message) =>
-        Results.Json(new { status = "error", message }, statusCode: statusCode);
 }

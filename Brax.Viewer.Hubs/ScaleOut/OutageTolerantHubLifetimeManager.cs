@@ -28,12 +28,12 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
     // Local members not (yet) fully in Redis: while there are any, sends also go to them directly.
     private int _detached;
 
-    public OutageTolerantHubLifetimeManager(RedisHubLifetimeManager<THub> redis, RedisConnection connection, ILogger<DefaultHubLifetimeManager<THub>> logger)
+    public OutageTolerantHubLifetimeManager(RedisHubLifetimeManager<THub> redis, RedisConnection connection, ILoggerFactory loggers)
     {
         _redis = redis;
         _connection = connection;
-        _logger = logger;
-        _local = new DefaultHubLifetimeManager<THub>(logger);
+        _logger = loggers.CreateLogger<OutageTolerantHubLifetimeManager<THub>>();
+        _local = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
         connection.Reconcile += () => _ = AttachDetachedAsync();
     }
 

@@ -3,7 +3,6 @@ using System.Text;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
-using Brax.Viewer.Hubs.Protocols;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +23,7 @@ namespace Brax.Viewer.Hubs.ScaleOut;
 /// The subscription is read by one <see cref="ChannelMessageQueue"/> loop, which keeps frames in the
 /// order they were published; handling a message never waits on a viewer.
 /// </remarks>
-internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedService, IDisposable
+internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, IDisposable
 {
     private const byte Version = 1;
     private const int HeaderBytes = 1 + 16 + 2;
@@ -32,7 +31,6 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
 
     private readonly RedisConnection _redis;
     private readonly ViewerGroups _viewers;
-    private readonly LatestFrames _latest;
     private readonly ILogger<RedisFrameBackplane> _logger;
     private readonly LogThrottle _publishFailures = new(perWindow: 1);
     private readonly CancellationTokenSource _stopping = new();
@@ -42,26 +40,20 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
     private volatile ISubscriber? _subscriber;
     private long _inFlightBytes;
 
-    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, LatestFrames latest, HubDiagnostics diagnostics, ILogger<RedisFrameBackplane> logger)
+    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, HubDiagnostics diagnostics, ILogger<RedisFrameBackplane> logger)
     {
         _redis = redis;
         _diagnostics = diagnostics;
         _maxInFlightBytes = redis.Options.MaxPublishBacklogBytes;
         _viewers = viewers;
-        _latest = latest;
         _logger = logger;
     }
 
     /// <summary>Whether this instance is subscribed and its subscription's link is up: it receives other instances' frames.</summary>
     public bool IsSubscribed => _subscriber is { } subscriber && subscriber.IsConnected(Channel);
 
-    public void Publish(string group, string methodName, object?[] args)
+    public void Publish(string group, Frame frame)
     {
-        if (args is not [Frame frame] || methodName != FrameHubContract.ReceiveFrame)
-        {
-            return;
-        }
-
         // While Redis is down frames are only served locally: a frame queued for later would arrive stale.
         if (_subscriber is not { } subscriber || !_redis.IsConnected)
         {
@@ -81,7 +73,6 @@ internal sealed partial class RedisFrameBackplane : IFrameBackplane, IHostedServ
         var message = Encode(group, frame.Utf8Json.Span);
         Interlocked.Add(ref _inFlightBytes, message.Length);
         _ = PublishAsync(subscriber, message);
-        _latest.Offer(group, frame);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -1,7 +1,4 @@
-using Brax.Viewer.Client;
-using Brax.Viewer.Hubs.Hubs;
 using Brax.Viewer.Hubs.State;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 
 namespace Brax.Viewer.Hubs.ScaleOut;
@@ -10,13 +7,13 @@ namespace Brax.Viewer.Hubs.ScaleOut;
 internal sealed class RedisRenderStateStore : IRenderStateStore
 {
     private readonly SharedValues _values;
-    private readonly IHubContext<ControlHub> _control;
 
-    public RedisRenderStateStore(RedisConnection redis, IHubContext<ControlHub> control, ILogger<RedisRenderStateStore> logger)
-    {
-        _control = control;
-        _values = new(redis, "render", logger, AnnounceAsync);
-    }
+    // A toggle taken during an outage reached only one instance's clients: the shared values report
+    // it once it is in Redis, and what other instances wrote meanwhile once the link is back.
+    public RedisRenderStateStore(RedisConnection redis, ILogger<RedisRenderStateStore> logger) =>
+        _values = new(redis, "render", logger, run => ChangedElsewhere?.Invoke(run) ?? Task.CompletedTask);
+
+    public event Func<string, Task>? ChangedElsewhere;
 
     public async ValueTask<bool> GetAsync(string run, CancellationToken cancellationToken = default)
     {
@@ -28,9 +25,4 @@ internal sealed class RedisRenderStateStore : IRenderStateStore
 
     public ValueTask SetAsync(string run, bool enabled, CancellationToken cancellationToken = default) =>
         _values.SetAsync(run, enabled);
-
-    // A toggle taken during an outage reached only one instance's clients: every control client hears
-    // the state Redis holds now (another instance may have written after it).
-    private async Task AnnounceAsync(string run) =>
-        await _control.Clients.Group(HubGroups.Control(run)).SendAsync(ControlHubContract.SetRenderState, await GetAsync(run));
 }

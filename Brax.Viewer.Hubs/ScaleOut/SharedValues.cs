@@ -39,9 +39,6 @@ internal sealed partial class SharedValues
         }
     }
 
-    /// <summary>Values written while Redis was unavailable, not yet written through.</summary>
-    public int PendingCount => _pending.Count;
-
     public async ValueTask<RedisValue> GetAsync(string id)
     {
         // A local write that has not reached Redis yet is newer than what Redis holds.

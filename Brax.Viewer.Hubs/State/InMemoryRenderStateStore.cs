@@ -7,6 +7,13 @@ internal sealed class InMemoryRenderStateStore : IRenderStateStore
 {
     private readonly ConcurrentDictionary<string, bool> _states = new(StringComparer.Ordinal);
 
+    // One process: every change is made here, in sight of every client.
+    public event Func<string, Task>? ChangedElsewhere
+    {
+        add { }
+        remove { }
+    }
+
     public ValueTask<bool> GetAsync(string run, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(!_states.TryGetValue(run, out var enabled) || enabled);
 

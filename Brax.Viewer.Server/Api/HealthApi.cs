@@ -1,6 +1,4 @@
 using Brax.Viewer.Hubs.Diagnostics;
-using Brax.Viewer.Hubs.Fanout;
-using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Hubs.ScaleOut;
 
 namespace Brax.Viewer.Server.Api;
@@ -19,14 +17,14 @@ internal static class HealthApi
             ? Results.Json(new { status = "ready", backplane = scaleOut.IsScaledOut ? "redis" : "none" })
             : ErrorResponse.Result(StatusCodes.Status503ServiceUnavailable, "redis backplane unavailable"));
 
-        endpoints.MapGet("/api/diagnostics", (HubDiagnostics diagnostics, ViewerGroups viewers) => Results.Json(new
+        endpoints.MapGet("/api/diagnostics", (HubDiagnostics diagnostics) => Results.Json(new
         {
             raw_sockets = diagnostics.RawSockets,
             streamers = diagnostics.Streamers,
             frame_viewers = diagnostics.FrameViewers,
             control_clients = diagnostics.ControlClients,
-            viewer_groups = viewers.GroupCount,
-            viewer_memberships = viewers.MembershipCount,
+            viewer_groups = diagnostics.ViewerGroups,
+            viewer_memberships = diagnostics.ViewerMemberships,
             frames_skipped = diagnostics.FramesSkipped,
             viewers_evicted = diagnostics.ViewersEvicted,
         }));

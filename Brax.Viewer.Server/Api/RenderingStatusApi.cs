@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Brax.Viewer.Hubs.Control;
-using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Hubs;
 
 namespace Brax.Viewer.Server.Api;
 

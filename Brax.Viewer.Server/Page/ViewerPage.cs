@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.State;
+using Brax.Viewer.Server.Api;
 using Brax.Viewer.Server.Scenes;
 using Microsoft.Net.Http.Headers;
 
@@ -41,7 +43,7 @@ internal static class ViewerPage
     {
         if (!Assets.Value.TryGetValue("index.html", out var index))
         {
-            return Results.Json(new { status = "error", message = "the viewer page was not built into this server" }, statusCode: StatusCodes.Status500InternalServerError);
+            return ErrorResponse.Result(StatusCodes.Status500InternalServerError, "the viewer page was not built into this server");
         }
 
         var run = context.Request.Query[RunContract.Query].ToString();
@@ -56,7 +58,7 @@ internal static class ViewerPage
     private static IResult Serve(string name)
         => Assets.Value.TryGetValue(name, out var asset) && name != "index.html"
             ? Results.Bytes(asset.Content, asset.ContentType, entityTag: asset.ETag)
-            : Results.Json(new { status = "error", message = "not found" }, statusCode: StatusCodes.Status404NotFound);
+            : ErrorResponse.Result(StatusCodes.Status404NotFound, "not found");
 
     private static FrozenDictionary<string, Asset> LoadAssets()
     {

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
-using Brax.Viewer.Hubs.Control;
+using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.State;
 
 namespace Brax.Viewer.Server.Scenes;
 
@@ -6,7 +7,7 @@ namespace Brax.Viewer.Server.Scenes;
 /// The one way a scene gets in (HTTP upload, <c>--system FILE</c>, the demo): validate, store, then
 /// tell every control client of the run so open pages rebuild without a reload.
 /// </summary>
-internal sealed partial class SceneLoader(ISceneStore store, IServiceProvider services, ILogger<SceneLoader> logger)
+internal sealed partial class SceneLoader(ISceneStore store, IControlChannel control, ILogger<SceneLoader> logger)
 {
     /// <summary>Validates and stores <paramref name="json"/> for <paramref name="run"/>; the store is unchanged when it is refused.</summary>
     public async Task<SceneValidationResult> LoadAsync(string run, ReadOnlyMemory<byte> json, int? numEnvs, CancellationToken cancellationToken)
@@ -20,15 +21,6 @@ internal sealed partial class SceneLoader(ISceneStore store, IServiceProvider se
 
         await store.SetAsync(run, new StoredScene(json, result.Info!), cancellationToken);
         Log.SceneLoaded(logger, run, result.Info!.Links, result.Info.NumEnvs ?? 1, json.Length);
-
-        // Resolved late: the control channel belongs to the hubs, and a scene can still be stored
-        // (and fetched by the next page load) when no control channel is configured.
-        var control = services.GetService<IControlChannel>();
-        if (control is null)
-        {
-            Log.NoControlChannel(logger, run);
-            return result;
-        }
 
         try
         {
@@ -50,9 +42,6 @@ internal sealed partial class SceneLoader(ISceneStore store, IServiceProvider se
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Scene refused for run {Run}: {Reason}")]
         public static partial void SceneRefused(ILogger logger, string run, string reason);
-
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Scene for run {Run} stored, but no control channel is registered to send refresh_web")]
-        public static partial void NoControlChannel(ILogger logger, string run);
 
         [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Scene for run {Run} stored, but sending refresh_web failed")]
         public static partial void RefreshFailed(ILogger logger, string run, Exception exception);

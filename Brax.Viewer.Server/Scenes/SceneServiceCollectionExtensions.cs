@@ -1,6 +1,7 @@
 using Brax.Viewer.Server.Demo;
 using Brax.Viewer.Server.Scenes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 // In the host's namespace, beside ViewerServer that calls them, so wiring needs no extra using.
 namespace Brax.Viewer.Server;
@@ -9,15 +10,16 @@ namespace Brax.Viewer.Server;
 public static class SceneServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the scene store (in memory unless an <see cref="ISceneStore"/> was registered before),
-    /// and the hosted services for <c>--system FILE</c> and <c>--demo</c> when configured.
+    /// Adds the scene loader (over the hubs' scene store, see <c>AddViewerHubs</c>), its options
+    /// (validated at start-up), and the hosted services for <c>--system FILE</c> and <c>--demo</c>
+    /// when configured.
     /// </summary>
     public static IServiceCollection AddScenes(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(SceneOptions.Section);
-        services.Configure<SceneOptions>(section);
-        services.TryAddSingleton<ISceneStore, InMemorySceneStore>();
+        var section = configuration.GetSection(SceneOptions.SectionName);
+        services.AddOptions<SceneOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SceneOptions>, SceneOptionsValidator>());
         services.TryAddSingleton<SceneLoader>();
 
         var options = section.Get<SceneOptions>() ?? new SceneOptions();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Brax.Viewer.Hubs.State;
 
 namespace Brax.Viewer.Server.Scenes;
 

@@ -22,7 +22,7 @@ public sealed class FanoutLaneTests
         // One frame at a time, each awaited before the next: a frame that reached a lane just as the
         // lane found its queue empty must be served at once. If it waited for the next frame to wake
         // the lane, a stream's last frame would never arrive. The race is narrow, so it takes many frames.
-        using var groups = new ViewerGroups(Options.Create(new ViewerOptions()), new HubDiagnostics(), NullLogger<ViewerGroups>.Instance, TimeProvider.System);
+        using var groups = new ViewerGroups(Options.Create(new FanoutOptions()), new HubDiagnostics(), NullLogger<ViewerGroups>.Instance, TimeProvider.System);
         var viewers = Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => new CountingTransport()).ToList();
         foreach (var viewer in viewers)
         {

@@ -56,6 +56,12 @@ public sealed class ConnectToggleRaceTests : IAsyncLifetime
         private readonly InMemoryRenderStateStore _inner = new();
         private Pause? _next;
 
+        public event Func<string, Task>? ChangedElsewhere
+        {
+            add => _inner.ChangedElsewhere += value;
+            remove => _inner.ChangedElsewhere -= value;
+        }
+
         public Pause PauseNextRead() => _next = new Pause();
 
         public async ValueTask<bool> GetAsync(string run, CancellationToken cancellationToken = default)

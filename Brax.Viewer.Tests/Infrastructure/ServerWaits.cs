@@ -7,7 +7,7 @@ namespace Brax.Viewer.Tests.Infrastructure;
 public static class ServerWaits
 {
     public static Task ViewersJoinedAsync(this ViewerTestServer server, int count) =>
-        Eventually.HoldsAsync(() => server.GetRequiredService<ViewerGroups>().MembershipCount == count, $"{count} viewers have joined");
+        Eventually.HoldsAsync(() => server.GetRequiredService<HubDiagnostics>().ViewerMemberships == count, $"{count} viewers have joined");
 
     public static Task StreamersConnectedAsync(this ViewerTestServer server, int count) =>
         Eventually.HoldsAsync(() => server.GetRequiredService<HubDiagnostics>().Streamers == count, $"{count} streamers are connected");

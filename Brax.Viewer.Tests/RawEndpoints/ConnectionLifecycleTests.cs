@@ -20,7 +20,6 @@ public sealed class ConnectionLifecycleTests : IAsyncLifetime
 
     private HubDiagnostics Diagnostics => _server.GetRequiredService<HubDiagnostics>();
 
-    private ViewerGroups Viewers => _server.GetRequiredService<ViewerGroups>();
 
     [Fact]
     public async Task Closed_clients_are_removed_at_once()
@@ -35,7 +34,7 @@ public sealed class ConnectionLifecycleTests : IAsyncLifetime
         await control.DisposeAsync();
         await signalR.DisposeAsync();
 
-        await Eventually.HoldsAsync(() => Viewers.MembershipCount == 0 && Diagnostics.ControlClients == 0 && Diagnostics.RawSockets == 0, "every closed client is gone", TimeSpan.FromSeconds(2));
+        await Eventually.HoldsAsync(() => Diagnostics.ViewerMemberships == 0 && Diagnostics.ControlClients == 0 && Diagnostics.RawSockets == 0, "every closed client is gone", TimeSpan.FromSeconds(2));
     }
 
     [Fact]
@@ -55,7 +54,7 @@ public sealed class ConnectionLifecycleTests : IAsyncLifetime
             socket.Socket.Close();
         }
 
-        await Eventually.HoldsAsync(() => Viewers.MembershipCount == 0 && Diagnostics.Streamers == 0 && Diagnostics.ControlClients == 0 && Diagnostics.RawSockets == 0, "vanished clients are gone well before any keep-alive timeout", TimeSpan.FromMilliseconds(900));
+        await Eventually.HoldsAsync(() => Diagnostics.ViewerMemberships == 0 && Diagnostics.Streamers == 0 && Diagnostics.ControlClients == 0 && Diagnostics.RawSockets == 0, "vanished clients are gone well before any keep-alive timeout", TimeSpan.FromMilliseconds(900));
     }
 
     [Fact]
@@ -82,7 +81,7 @@ public sealed class ConnectionLifecycleTests : IAsyncLifetime
         }
 
         await Eventually.HoldsAsync(
-            () => Diagnostics is { RawSockets: 0, Streamers: 0, FrameViewers: 0, ControlClients: 0 } && Viewers.GroupCount == 0 && Viewers.MembershipCount == 0,
+            () => Diagnostics is { RawSockets: 0, Streamers: 0, FrameViewers: 0, ControlClients: 0 } && Diagnostics.ViewerGroups == 0 && Diagnostics.ViewerMemberships == 0,
             "no connection, membership or group is left");
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Tests.Infrastructure;
@@ -143,11 +145,11 @@ public sealed class CrossInstanceFrameTests(ThreeInstances instances) : IClassFi
 
         // Writes are throttled, but the last frame of a burst always lands.
         await Eventually.HoldsAsync(
-            () => redis.GetDatabase().StringGet($"brax-viewer:latest-frame:{run}") == TestFrames.Numbered(30),
+            () => redis.GetDatabase().StringGet($"brax-viewer:latest-frame:{HubGroups.FrameViewers(run)}") == TestFrames.Numbered(30),
             "the newest frame is in Redis");
 
         // Any other instance can read it.
-        var latest = await Cluster.C.GetRequiredService<LatestFrames>().GetAsync(run);
+        var latest = await Cluster.C.GetRequiredService<ILatestFrameStore>().GetAsync(HubGroups.FrameViewers(run));
         latest!.ToString().Should().Be(TestFrames.Numbered(30));
     }
 
@@ -155,7 +157,7 @@ public sealed class CrossInstanceFrameTests(ThreeInstances instances) : IClassFi
     {
         var expected = counts.Length == 1 ? Enumerable.Repeat(counts[0], Cluster.Servers.Count).ToArray() : counts;
         return Eventually.HoldsAsync(
-            () => Cluster.Servers.Select((server, i) => server.GetRequiredService<ViewerGroups>().MembershipCount == expected[i]).All(joined => joined),
+            () => Cluster.Servers.Select((server, i) => server.GetRequiredService<HubDiagnostics>().ViewerMemberships == expected[i]).All(joined => joined),
             $"viewers have joined ({string.Join(", ", expected)})");
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Tests.Infrastructure;
@@ -29,7 +30,7 @@ public sealed class RedisOutageTests : IDisposable
         await using var controlB = await SignalRClient.ConnectAsync(b, "hubs/control", HubProtocolKind.Json);
         (await controlA.ReceiveAsync()).Should().Be(On);
         (await controlB.NextRenderStateAsync()).Should().BeTrue();
-        await Eventually.HoldsAsync(() => a.GetRequiredService<ViewerGroups>().MembershipCount == 1 && b.GetRequiredService<ViewerGroups>().MembershipCount == 2, "viewers joined");
+        await Eventually.HoldsAsync(() => a.GetRequiredService<HubDiagnostics>().ViewerMemberships == 1 && b.GetRequiredService<HubDiagnostics>().ViewerMemberships == 2, "viewers joined");
         await using var streamer = await RawClient.ConnectAsync(a.WebSocket("ws/frame?is_streamer=true"));
 
         await streamer.SendAsync(TestFrames.Numbered(1));
@@ -143,7 +144,7 @@ public sealed class RedisOutageTests : IDisposable
         (await controlA.ReceiveAsync()).Should().Be(On);
         (await controlB.ReceiveAsync()).Should().Be(On);
         await using var streamer = await RawClient.ConnectAsync(a.WebSocket("ws/frame?is_streamer=true"));
-        await Eventually.HoldsAsync(() => a.GetRequiredService<ViewerGroups>().MembershipCount == 1, "the viewer joined on A");
+        await Eventually.HoldsAsync(() => a.GetRequiredService<HubDiagnostics>().ViewerMemberships == 1, "the viewer joined on A");
         await streamer.SendAsync(TestFrames.Numbered(1));
         TestFrames.NumberOf(await viewerA.ReceiveAsync()).Should().Be(1);
         await controlA.SendAsync("""{"type":"toggle_render","enabled":false}""");

@@ -21,7 +21,7 @@ public sealed class SlowRedisTests : IAsyncLifetime
         var (a, b) = (_cluster.A, _cluster.B);
         await using var viewerA = await RawClient.ConnectAsync(a.WebSocket("ws/frame"));
         await using var viewerB = await RawClient.ConnectAsync(b.WebSocket("ws/frame"));
-        await Eventually.HoldsAsync(() => a.GetRequiredService<ViewerGroups>().MembershipCount == 1 && b.GetRequiredService<ViewerGroups>().MembershipCount == 1, "viewers joined");
+        await Eventually.HoldsAsync(() => a.GetRequiredService<HubDiagnostics>().ViewerMemberships == 1 && b.GetRequiredService<HubDiagnostics>().ViewerMemberships == 1, "viewers joined");
         await using var streamer = await RawClient.ConnectAsync(a.WebSocket("ws/frame?is_streamer=true"));
 
         // Redis stops answering for a second while 40 frames are streamed.

@@ -44,7 +44,7 @@ public class FanOutBenchmarks
     public void Setup()
     {
         var diagnostics = new HubDiagnostics();
-        var options = new ViewerOptions();
+        var options = new FanoutOptions();
         _groups = new ViewerGroups(Options.Create(options), diagnostics, NullLogger<ViewerGroups>.Instance, TimeProvider.System);
         _frame = Frame.Parse(Frames.Json(1_700).AsSpan());
         IHubProtocol protocol = Protocol switch

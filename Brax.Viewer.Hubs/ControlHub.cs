@@ -1,9 +1,8 @@
 using Brax.Viewer.Client;
-using Brax.Viewer.Hubs.Control;
 using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Brax.Viewer.Hubs.Hubs;
+namespace Brax.Viewer.Hubs;
 
 /// <summary>
 /// The render on/off toggle, shared by every control client of a run: raw <c>/ws/control</c> sockets
@@ -23,7 +22,7 @@ internal sealed class ControlHub : Hub
     /// <summary>Joins the run's control group and tells the new client the current state.</summary>
     public override async Task OnConnectedAsync()
     {
-        var role = HubConnectionRole.Establish(Context);
+        var role = ClientRole.Establish(Context);
         _diagnostics.ControlConnected();
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Control(role.Run));
         var told = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
@@ -42,7 +41,7 @@ internal sealed class ControlHub : Hub
     /// <inheritdoc />
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        if (HubConnectionRole.TryGet(Context, out _))
+        if (ClientRole.TryGet(Context, out _))
         {
             _diagnostics.ControlDisconnected();
         }
@@ -52,5 +51,5 @@ internal sealed class ControlHub : Hub
 
     /// <summary>Turns rendering on or off for the run and tells every control client, the caller included.</summary>
     public Task ToggleRender(bool enabled) =>
-        _channel.SetRenderingAsync(HubConnectionRole.Get(Context).Run, enabled, Context.ConnectionAborted);
+        _channel.SetRenderingAsync(ClientRole.Of(Context).Run, enabled, Context.ConnectionAborted);
 }

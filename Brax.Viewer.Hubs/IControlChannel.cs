@@ -1,4 +1,4 @@
-namespace Brax.Viewer.Hubs.Control;
+namespace Brax.Viewer.Hubs;
 
 /// <summary>
 /// The render toggle and scene notifications of one run, for code outside the hubs (HTTP API,

@@ -2,19 +2,19 @@ using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Brax.Viewer.Hubs.Hubs;
+namespace Brax.Viewer.Hubs;
 
 /// <summary>
 /// Frames from streamers to viewers. Raw <c>/ws/frame</c> sockets and SignalR <c>/hubs/frame</c>
 /// connections are all hub connections here: viewers join their run's viewer group, and a frame
-/// is a group send that <see cref="Fanout.FrameHubLifetimeManager"/> delivers newest-wins.
+/// is a group send that <see cref="Fanout.FanoutHubLifetimeManager{THub}"/> delivers newest-wins.
 /// </summary>
 internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
 {
     /// <summary>Streamers only stream; everyone else becomes a viewer of the run.</summary>
     public override Task OnConnectedAsync()
     {
-        var role = HubConnectionRole.Establish(Context);
+        var role = ClientRole.Establish(Context);
         diagnostics.FrameConnected(role.IsStreamer);
         return role.IsStreamer
             ? Task.CompletedTask
@@ -24,7 +24,7 @@ internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
     /// <inheritdoc />
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        if (HubConnectionRole.TryGet(Context, out var role))
+        if (ClientRole.TryGet(Context, out var role))
         {
             diagnostics.FrameDisconnected(role.Value.IsStreamer);
         }
@@ -38,7 +38,7 @@ internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
     /// </summary>
     public Task SendFrame(Frame frame)
     {
-        var role = HubConnectionRole.Get(Context);
+        var role = ClientRole.Of(Context);
         if (!role.IsStreamer)
         {
             throw new HubException($"Only streamers send frames: connect with ?{FrameHubContract.StreamerQuery}=true.");

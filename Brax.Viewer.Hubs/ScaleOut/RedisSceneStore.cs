@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using Brax.Viewer.Hubs.Control;
-using Brax.Viewer.Hubs.ScaleOut;
+using Brax.Viewer.Hubs.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace Brax.Viewer.Server.Scenes;
+namespace Brax.Viewer.Hubs.ScaleOut;
 
 /// <summary>
 /// The scene of each run in Redis (key <c>PREFIX:scene:RUN</c>), so every instance serves the scene
@@ -15,10 +16,12 @@ internal sealed class RedisSceneStore : ISceneStore, IHostedService
 {
     private readonly SharedValues _values;
 
-    // A scene loaded during an outage refreshed only one instance's pages: once it is in Redis,
-    // every page of the run reloads.
-    public RedisSceneStore(RedisConnection redis, IControlChannel control, ILogger<RedisSceneStore> logger) =>
-        _values = new(redis, "scene", logger, run => control.RefreshWebAsync(run));
+    // A scene loaded during an outage refreshed only one instance's pages: the shared values report
+    // it once it is in Redis, so every page of the run reloads.
+    public RedisSceneStore(RedisConnection redis, ILogger<RedisSceneStore> logger) =>
+        _values = new(redis, "scene", logger, run => ChangedElsewhere?.Invoke(run) ?? Task.CompletedTask);
+
+    public event Func<string, Task>? ChangedElsewhere;
 
     public async ValueTask<StoredScene?> GetAsync(string run, CancellationToken cancellationToken = default)
     {

@@ -1,51 +1,51 @@
 using System.Collections.Concurrent;
 using Brax.Viewer.Client;
-using Brax.Viewer.Hubs.Hubs;
+using Brax.Viewer.Hubs.Fanout;
 using StackExchange.Redis;
 
 namespace Brax.Viewer.Hubs.ScaleOut;
 
 /// <summary>
-/// The newest frame of each run, kept in Redis (key <c>PREFIX:latest-frame:RUN</c>) so any instance
-/// can hand it to a viewer that joins late. Writes are throttled to one per
-/// <see cref="RedisScaleOutOptions.LatestFrameInterval"/> per run, and the last frame of a burst is
-/// always written: a SET of every megabyte frame would double the Redis traffic of a stream.
+/// The newest frame of each group, in Redis (key <c>PREFIX:latest-frame:GROUP</c>) so any instance
+/// can show it to a viewer that joins late, and in this process for when Redis cannot be read.
+/// Writes are throttled to one per <see cref="RedisScaleOutOptions.LatestFrameInterval"/> per group,
+/// and the last frame of a burst is always written: a SET of every megabyte frame would double the
+/// Redis traffic of a stream.
 /// </summary>
-internal sealed class LatestFrames(RedisConnection redis)
+internal sealed class RedisLatestFrameStore(RedisConnection redis) : ILatestFrameStore
 {
     // Keys of runs nobody streams to any more go away by themselves.
     private static readonly TimeSpan Expiry = TimeSpan.FromDays(1);
-    private static readonly string GroupPrefix = HubGroups.FrameViewers(string.Empty);
 
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly long _intervalMs = (long)redis.Options.LatestFrameInterval.TotalMilliseconds;
 
-    /// <summary>The newest frame of <paramref name="run"/> any instance saw, or null (none, or Redis unavailable).</summary>
-    public async Task<Frame?> GetAsync(string run)
+    public async ValueTask<Frame?> GetAsync(string group, CancellationToken cancellationToken = default)
     {
+        var local = _slots.TryGetValue(group, out var slot) ? slot.Newest : null;
         if (redis.Multiplexer is not { IsConnected: true } multiplexer)
         {
-            return null;
+            return local;
         }
 
         try
         {
-            var value = await multiplexer.GetDatabase().StringGetAsync(redis.Key("latest-frame", run)).WaitAsync(redis.Options.CommandTimeout);
-            return value.HasValue && Frame.TryWrap((byte[])value!, out var frame, out _) ? frame : null;
+            var value = await multiplexer.GetDatabase().StringGetAsync(redis.Key("latest-frame", group)).WaitAsync(redis.Options.CommandTimeout, cancellationToken);
+            return value.HasValue && Frame.TryWrap((byte[])value!, out var frame, out _) ? frame : local;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return null;
+            return local;
         }
     }
 
-    /// <summary>Notes <paramref name="frame"/> as the newest of the run whose viewer group is <paramref name="group"/>.</summary>
-    public void Offer(string group, Frame frame)
+    public void Publish(string group, Frame frame)
     {
-        var slot = _slots.GetOrAdd(group, static (group, prefix) => new Slot(group.StartsWith(prefix, StringComparison.Ordinal) ? group[prefix.Length..] : group), GroupPrefix);
+        var slot = _slots.GetOrAdd(group, static group => new Slot(group));
         long wait;
         lock (slot)
         {
+            slot.Newest = frame;
             slot.Pending = frame;
             if (slot.Scheduled)
             {
@@ -91,7 +91,7 @@ internal sealed class LatestFrames(RedisConnection redis)
         try
         {
             // Asynchronous fire-and-forget: never waits for Redis's write lock on the streamer's thread.
-            _ = multiplexer.GetDatabase().StringSetAsync(redis.Key("latest-frame", slot.Run), frame.Utf8Json, Expiry, flags: CommandFlags.FireAndForget);
+            _ = multiplexer.GetDatabase().StringSetAsync(redis.Key("latest-frame", slot.Group), frame.Utf8Json, Expiry, flags: CommandFlags.FireAndForget);
         }
         catch (RedisException)
         {
@@ -99,9 +99,11 @@ internal sealed class LatestFrames(RedisConnection redis)
         }
     }
 
-    private sealed class Slot(string run)
+    private sealed class Slot(string group)
     {
-        public string Run { get; } = run;
+        public string Group { get; } = group;
+
+        public Frame? Newest { get; set; }
 
         public Frame? Pending { get; set; }
 

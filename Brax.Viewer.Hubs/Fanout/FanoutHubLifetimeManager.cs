@@ -1,6 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
-using Brax.Viewer.Hubs.Hubs;
-using Brax.Viewer.Hubs.ScaleOut;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
@@ -9,18 +9,31 @@ using Microsoft.Extensions.Options;
 namespace Brax.Viewer.Hubs.Fanout;
 
 /// <summary>
-/// Membership and delivery for <see cref="FrameHub"/>. Group sends are frames: each member gets the
-/// newest one through its <see cref="ViewerMailbox"/>, and the send returns at once instead of
-/// waiting for the slowest viewer (SignalR's default manager waits for every write and queues
-/// behind a full pipe without bound). The frame is serialised once per protocol for all viewers.
-/// Sends to single connections, users or everyone keep SignalR's default behaviour. Group sends
-/// also go to the <see cref="IFrameBackplane"/>, which reaches viewers on other instances.
+/// Membership and delivery for the frame hub. Group sends are frames: each member gets the newest
+/// one through its <see cref="ViewerMailbox"/>, and the send returns at once instead of waiting for
+/// the slowest viewer (SignalR's default manager waits for every write and queues behind a full pipe
+/// without bound). The frame is serialised once per protocol for all viewers, then handed to every
+/// <see cref="IFrameSink"/> (the newest-frame store; other instances when scaled out). Sends to
+/// single connections, users or everyone keep SignalR's default behaviour.
 /// </summary>
-internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<ViewerOptions> options, IFrameBackplane backplane, ILogger<DefaultHubLifetimeManager<FrameHub>> logger)
-    : HubLifetimeManager<FrameHub>
+internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
+    where THub : Hub
 {
-    private readonly DefaultHubLifetimeManager<FrameHub> _inner = new(logger);
+    private readonly ViewerGroups _viewers;
+    private readonly HubDiagnostics _diagnostics;
+    private readonly FanoutOptions _options;
+    private readonly IFrameSink[] _sinks;
+    private readonly DefaultHubLifetimeManager<THub> _inner;
     private readonly HubConnectionStore _connections = new();
+
+    public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers)
+    {
+        _viewers = viewers;
+        _diagnostics = diagnostics;
+        _options = options.Value;
+        _sinks = [.. sinks];
+        _inner = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
+    }
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
@@ -33,7 +46,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
         _connections.Remove(connection);
         if (connection.Features.Get<ViewerMailbox>() is { } mailbox)
         {
-            viewers.LeaveAll(mailbox);
+            _viewers.LeaveAll(mailbox);
         }
 
         return _inner.OnDisconnectedAsync(connection);
@@ -46,11 +59,11 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
             var mailbox = connection.Features.Get<ViewerMailbox>();
             if (mailbox is null)
             {
-                mailbox = new ViewerMailbox(connection, diagnostics, options.Value.MaxQueuedFramesPerViewer, options.Value.MaxQueuedBytesPerViewer);
+                mailbox = new ViewerMailbox(connection, _diagnostics, _options.MaxQueuedFramesPerViewer, _options.MaxQueuedBytesPerViewer);
                 connection.Features.Set(mailbox);
             }
 
-            viewers.Join(groupName, mailbox);
+            _viewers.Join(groupName, mailbox);
         }
 
         return Task.CompletedTask;
@@ -60,7 +73,7 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
     {
         if (_connections[connectionId]?.Features.Get<ViewerMailbox>() is { } mailbox)
         {
-            viewers.Leave(groupName, mailbox);
+            _viewers.Leave(groupName, mailbox);
         }
 
         return Task.CompletedTask;
@@ -68,8 +81,8 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
-        viewers.Offer(groupName, Serialize(methodName, args), BacklogTag.Of(args));
-        backplane.Publish(groupName, methodName, args);
+        _viewers.Offer(groupName, Serialize(methodName, args), BacklogTag.Of(args));
+        Sink(groupName, methodName, args);
         return Task.CompletedTask;
     }
 
@@ -78,8 +91,8 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
         var message = Serialize(methodName, args);
         foreach (var group in groupNames)
         {
-            viewers.Offer(group, message, BacklogTag.Of(args));
-            backplane.Publish(group, methodName, args);
+            _viewers.Offer(group, message, BacklogTag.Of(args));
+            Sink(group, methodName, args);
         }
 
         return Task.CompletedTask;
@@ -87,10 +100,10 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
     {
-        viewers.Offer(groupName, Serialize(methodName, args), BacklogTag.Of(args), excludedConnectionIds);
+        _viewers.Offer(groupName, Serialize(methodName, args), BacklogTag.Of(args), excludedConnectionIds);
 
-        // Excluded connections are this server's: other instances serve the whole group.
-        backplane.Publish(groupName, methodName, args);
+        // Excluded connections are this server's: sinks (other instances) serve the whole group.
+        Sink(groupName, methodName, args);
         return Task.CompletedTask;
     }
 
@@ -118,9 +131,20 @@ internal sealed class FrameHubLifetimeManager(ViewerGroups viewers, HubDiagnosti
     public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) =>
         _inner.SetConnectionResultAsync(connectionId, result);
 
-    public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
+    public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type) =>
         _inner.TryGetReturnType(invocationId, out type);
 
     private static SerializedHubMessage Serialize(string methodName, object?[] args) =>
         new(new InvocationMessage(methodName, args));
+
+    private void Sink(string group, string methodName, object?[] args)
+    {
+        if (methodName == FrameHubContract.ReceiveFrame && args is [Frame frame])
+        {
+            foreach (var sink in _sinks)
+            {
+                sink.Publish(group, frame);
+            }
+        }
+    }
 }

@@ -1,0 +1,32 @@
+using Brax.Viewer.Client;
+using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.Protocols;
+using Brax.Viewer.Hubs.RawShim;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+// Where ASP.NET Core puts MapHub: the host finds it without a using.
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Endpoint mapping of the Brax Viewer hubs and their raw WebSocket endpoints.</summary>
+public static class ViewerHubsEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the hubs (<c>/hubs/frame</c>, <c>/hubs/control</c>) and the raw endpoints of the documented
+    /// protocol (<c>/ws/frame</c>, <c>/ws/control</c>). Requires <c>AddViewerHubs</c> and <c>UseWebSockets</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapViewerHubs(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapHub<FrameHub>(FrameHubContract.Path);
+        endpoints.MapHub<ControlHub>(ControlHubContract.Path);
+
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ViewerOptions>>().Value;
+        var frames = new RawEndpoint(RawEndpointContract.FramePath, RawFrameProtocol.ProtocolName, options.MaxFrameBytes, role => role.IsStreamer);
+        var control = new RawEndpoint(RawEndpointContract.ControlPath, RawControlProtocol.ProtocolName, options.MaxControlMessageBytes, _ => true);
+        endpoints.Map(frames.Path, frames.HandleAsync<FrameHub>);
+        endpoints.Map(control.Path, control.HandleAsync<ControlHub>);
+        return endpoints;
+    }
+}

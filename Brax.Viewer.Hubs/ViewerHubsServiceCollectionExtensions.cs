@@ -1,0 +1,88 @@
+using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.Diagnostics;
+using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Hubs.Protocols;
+using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Hubs.ScaleOut;
+using Brax.Viewer.Hubs.State;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+// Where ASP.NET Core puts AddSignalR: the host finds it without a using.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registration of the Brax Viewer hubs: the one place that wires the stages together.</summary>
+public static class ViewerHubsServiceCollectionExtensions
+{
+    // Room for the SignalR envelope around a frame of the largest accepted size.
+    private const long EnvelopeAllowance = 64 * 1024;
+
+    /// <summary>
+    /// Adds SignalR with the JSON and MessagePack protocols, the frame and control hubs, their raw
+    /// protocols, the newest-wins fan-out, and the stores of render toggles, scenes and newest frames:
+    /// in memory, or in Redis when <c>ConnectionStrings:Redis</c> is set. Binds and validates at
+    /// start-up <see cref="ViewerOptions"/> and <see cref="FanoutOptions"/> (section <c>Viewer</c>) and
+    /// <see cref="RedisScaleOutOptions"/> (section <c>Viewer:Redis</c>).
+    /// </summary>
+    public static ISignalRServerBuilder AddViewerHubs(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddValidatedOptions<ViewerOptions>(services, configuration, ViewerOptions.SectionName, options => options.Validate());
+        AddValidatedOptions<FanoutOptions>(services, configuration, FanoutOptions.SectionName, options => options.Validate());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HubDiagnostics>();
+        services.TryAddSingleton<KeepAliveSweep>();
+        services.TryAddSingleton<ViewerGroups>();
+        services.TryAddSingleton<HubLifetimeManager<FrameHub>, FanoutHubLifetimeManager<FrameHub>>();
+        services.TryAddSingleton<IControlChannel, ControlChannel>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawFrameProtocol>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawControlProtocol>());
+
+        var signalR = services.AddSignalR().AddMessagePackProtocol();
+
+        // Each hub speaks JSON, MessagePack and its own raw protocol, and nothing else: a protocol
+        // listed on a hub is serialised for every message sent to it.
+        signalR.AddHubOptions<FrameHub>(_ => { });
+        signalR.AddHubOptions<ControlHub>(_ => { });
+        services.AddOptions<HubOptions<FrameHub>>().Configure<IOptions<ViewerOptions>>((hub, viewer) =>
+        {
+            hub.SupportedProtocols = ["json", "messagepack", RawFrameProtocol.ProtocolName];
+            hub.MaximumReceiveMessageSize = viewer.Value.MaxFrameBytes + EnvelopeAllowance;
+        });
+        services.AddOptions<HubOptions<ControlHub>>().Configure<IOptions<ViewerOptions>>((hub, viewer) =>
+        {
+            hub.SupportedProtocols = ["json", "messagepack", RawControlProtocol.ProtocolName];
+            hub.MaximumReceiveMessageSize = viewer.Value.MaxControlMessageBytes + EnvelopeAllowance;
+        });
+
+        // Redis first: the in-memory stores below are only added where scale-out put none.
+        signalR.TryAddRedisScaleOut<ControlHub>(configuration);
+        services.TryAddSingleton<IRenderStateStore, InMemoryRenderStateStore>();
+        services.TryAddSingleton<ISceneStore, InMemorySceneStore>();
+        services.TryAddSingleton<ILatestFrameStore, InMemoryLatestFrameStore>();
+        services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<ILatestFrameStore>());
+        return signalR;
+    }
+
+    private static void AddValidatedOptions<TOptions>(IServiceCollection services, IConfiguration configuration, string section, Func<TOptions, IEnumerable<string>> validate)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>()
+            .Bind(configuration.GetSection(section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new ListValidator<TOptions>(validate)));
+    }
+
+    private sealed class ListValidator<TOptions>(Func<TOptions, IEnumerable<string>> validate) : IValidateOptions<TOptions>
+        where TOptions : class
+    {
+        public ValidateOptionsResult Validate(string? name, TOptions options)
+        {
+            var failures = validate(options).ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
