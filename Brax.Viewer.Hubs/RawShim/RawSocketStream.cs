@@ -18,7 +18,6 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
     // a second flush); larger payloads are written after their header without an extra copy.
     private const int CoalesceLimit = 64 * 1024;
     private const byte FinText = 0x81;
-    private const byte CloseOpcode = 0x8;
     private static readonly byte[] Ping = [0x89, 0x00];
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -96,7 +95,7 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
             {
                 write = upgraded.WriteAsync(Ping);
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
             {
                 _writeLock.Release();
                 return true;
@@ -127,14 +126,14 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
         return read;
     }
 
-    /// <summary>The WebSocket's own frames (close, pong), each written whole in one call.</summary>
+    /// <summary>The WebSocket's own frames (close, pong), each written whole in one call (<see cref="FrameworkContract"/>, assumption 1).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!buffer.IsEmpty && (buffer.Span[0] & 0x0F) == CloseOpcode)
+            if (FrameworkContract.IsCloseFrame(buffer.Span))
             {
                 _closeSent = true;
             }
@@ -213,7 +212,7 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
         {
             write.GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
         {
             // The connection is going away; its receive loop sees that and ends the session.
         }
@@ -229,7 +228,7 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
         {
             await write.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
         {
             // As above.
         }

@@ -110,7 +110,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ConnectionAbortedException or IOException)
+        catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
         {
             // The client vanished without a close handshake, or the hub aborted the connection.
             Log.SocketEnded(_logger, _endpoint.Path, ex.Message);
@@ -211,7 +211,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
                 await receiving.WaitAsync(timeout.Token);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
         {
             _socket.Abort();
         }

@@ -7,16 +7,14 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// <summary>
 /// The output side of a raw connection: what the hub writes between two flushes goes out as one
 /// WebSocket text message. The hub connection writes one message per flush, so no framing is
-/// needed, and a frame shared by many viewers is handed to each connection as its one shared array
+/// needed, and its first flush is the handshake answer, which the client never sees (both are
+/// assumptions of <see cref="FrameworkContract"/>). A frame shared by many viewers is handed to each connection as its one shared array
 /// (see <see cref="RawSocketStream.SendTextAsync"/> for the copies made from there).
 /// A flush completes when the socket has taken the message, which is the backpressure signal the
 /// viewer's mailbox waits on.
 /// </summary>
 internal sealed class WebSocketMessageWriter(WebSocket socket, RawSocketStream stream, Action abortSocket) : PipeWriter
 {
-    // The hub's handshake response, {} plus the record separator, is for the shim, not the client.
-    private static readonly byte[] HandshakeAccepted = "{}\u001e"u8.ToArray();
-
     private byte[]? _buffer;
     private int _buffered;
     private bool _handshakeDone;
@@ -89,7 +87,7 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, RawSocketStream s
         if (!_handshakeDone)
         {
             _handshakeDone = true;
-            if (!message.Span.SequenceEqual(HandshakeAccepted))
+            if (!message.Span.SequenceEqual(FrameworkContract.HandshakeAccepted))
             {
                 HandshakeError = System.Text.Encoding.UTF8.GetString(message.Span).TrimEnd('\u001e');
             }
@@ -122,7 +120,7 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, RawSocketStream s
         {
             await send;
         }
-        catch (Exception ex) when (IsConnectionGone(ex))
+        catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
         {
             // The connection went away while the message was on its way: the client is gone and the
             // receive loop ends the session; there is nobody to report to.
@@ -135,8 +133,6 @@ internal sealed class WebSocketMessageWriter(WebSocket socket, RawSocketStream s
 
         return new FlushResult(false, _completed);
     }
-
-    private static bool IsConnectionGone(Exception ex) => ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException;
 
     private void Sent(bool buffered)
     {

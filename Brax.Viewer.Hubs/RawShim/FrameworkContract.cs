@@ -1,0 +1,64 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+
+namespace Brax.Viewer.Hubs.RawShim;
+
+/// <summary>
+/// What the raw shim relies on in ASP.NET Core SignalR and <c>System.Net.WebSockets</c> beyond their
+/// documented API, in one place. Each assumption has a test in <c>Brax.Viewer.Tests/RawShim/
+/// FrameworkContractTests.cs</c> that names it and fails when a framework update breaks it; read
+/// this before updating the framework or changing the shim.
+/// </summary>
+/// <remarks>
+/// <list type="number">
+/// <item><description>
+/// <b>Control frames are written whole.</b> <see cref="WebSocket"/> (ManagedWebSocket) writes each
+/// control frame it sends (close, pong) to its stream in a single <c>WriteAsync</c> call that starts
+/// with the frame's first header byte. <see cref="RawSocketStream"/> relies on it to spot the close
+/// frame (<see cref="IsCloseFrame"/>) and to let no text message interleave with a control frame.
+/// </description></item>
+/// <item><description>
+/// <b>One message per flush.</b> <c>HubConnectionContext</c> flushes its output after each message it
+/// writes, and never writes a second message before that flush. <see cref="WebSocketMessageWriter"/>
+/// sends what was written between two flushes as one WebSocket message, without framing of its own.
+/// </description></item>
+/// <item><description>
+/// <b>The handshake answer comes first.</b> The first flush of a hub connection's output is its
+/// handshake response, <see cref="HandshakeAccepted"/> when the hub accepted the connection.
+/// <see cref="WebSocketMessageWriter"/> keeps it from the client, who never sent a SignalR handshake.
+/// </description></item>
+/// <item><description>
+/// <b>The handshake sets the protocol.</b> <c>HubConnectionContext.Protocol</c> has a non-public
+/// setter, which the handshake uses. Tests and the fan-out benchmark build hub connections without a
+/// handshake through that setter (<c>Brax.Viewer.Tests/Infrastructure/InMemoryHubConnection.cs</c>);
+/// the server never does.
+/// </description></item>
+/// <item><description>
+/// <b>How a vanished connection shows.</b> Reads and writes on a connection whose client has gone, or
+/// that the server aborted, fail with one of the exceptions <see cref="IsConnectionGone"/> lists; the
+/// shim treats them as the end of the connection, never as an error to report.
+/// </description></item>
+/// </list>
+/// </remarks>
+internal static class FrameworkContract
+{
+    private const byte OpcodeMask = 0x0F;
+    private const byte CloseOpcode = 0x8;
+
+    /// <summary>What a hub writes first when it accepts a connection: an empty JSON object and the record separator.</summary>
+    public static ReadOnlySpan<byte> HandshakeAccepted => "{}\u001e"u8;
+
+    /// <summary>Whether one write of the WebSocket's own frames is a close frame (assumption 1).</summary>
+    public static bool IsCloseFrame(ReadOnlySpan<byte> write) => !write.IsEmpty && (write[0] & OpcodeMask) == CloseOpcode;
+
+    /// <summary>Whether <paramref name="exception"/> says the connection is gone rather than that something is wrong (assumption 5).</summary>
+    public static bool IsConnectionGone(Exception exception) => exception
+        is IOException
+        or WebSocketException
+        or ConnectionAbortedException
+        or OperationCanceledException
+        or ObjectDisposedException
+
+        // A write after Kestrel completed the connection's output pipe.
+        or InvalidOperationException;
+}
