@@ -1,5 +1,7 @@
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Brax.Viewer.Hubs;
@@ -8,6 +10,7 @@ namespace Brax.Viewer.Hubs;
 /// The render on/off toggle, shared by every control client of a run: raw <c>/ws/control</c> sockets
 /// and SignalR <c>/hubs/control</c> connections are all members of the run's control group.
 /// </summary>
+[Authorize(Policy = AccessPolicies.View)]
 internal sealed class ControlHub : Hub
 {
     private readonly IControlChannel _channel;
@@ -50,6 +53,7 @@ internal sealed class ControlHub : Hub
     }
 
     /// <summary>Turns rendering on or off for the run and tells every control client, the caller included.</summary>
+    [Authorize(Policy = AccessPolicies.Stream)]
     public Task ToggleRender(bool enabled) =>
         _channel.SetRenderingAsync(ClientRole.Of(Context).Run, enabled, Context.ConnectionAborted);
 }

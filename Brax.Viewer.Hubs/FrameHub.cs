@@ -1,5 +1,7 @@
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Brax.Viewer.Hubs;
@@ -9,6 +11,7 @@ namespace Brax.Viewer.Hubs;
 /// connections are all hub connections here: viewers join their run's viewer group, and a frame
 /// is a group send that <see cref="Fanout.FanoutHubLifetimeManager{THub}"/> delivers newest-wins.
 /// </summary>
+[Authorize(Policy = AccessPolicies.ConnectFrames)]
 internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
 {
     /// <summary>Streamers only stream; everyone else becomes a viewer of the run.</summary>
@@ -36,6 +39,7 @@ internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
     /// Offers the frame to every viewer of the run. Returns without waiting for delivery, so no
     /// viewer can slow the streamer.
     /// </summary>
+    [Authorize(Policy = AccessPolicies.Stream)]
     public Task SendFrame(Frame frame)
     {
         var role = ClientRole.Of(Context);

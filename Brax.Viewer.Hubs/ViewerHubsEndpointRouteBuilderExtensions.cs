@@ -1,5 +1,6 @@
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Protocols;
 using Brax.Viewer.Hubs.RawShim;
 using Microsoft.AspNetCore.Routing;
@@ -25,8 +26,19 @@ public static class ViewerHubsEndpointRouteBuilderExtensions
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ViewerOptions>>().Value;
         var frames = new RawEndpoint(RawEndpointContract.FramePath, RawFrameProtocol.ProtocolName, options.MaxFrameBytes, role => role.IsStreamer);
         var control = new RawEndpoint(RawEndpointContract.ControlPath, RawControlProtocol.ProtocolName, options.MaxControlMessageBytes, _ => true);
-        endpoints.Map(frames.Path, frames.HandleAsync<FrameHub>);
-        endpoints.Map(control.Path, control.HandleAsync<ControlHub>);
+        endpoints.Map(frames.Path, frames.HandleAsync<FrameHub>).RequireAuthorization(AccessPolicies.ConnectFrames);
+        endpoints.Map(control.Path, control.HandleAsync<ControlHub>).RequireAuthorization(AccessPolicies.View);
         return endpoints;
+    }
+
+    /// <summary>
+    /// Adds what guards the hubs and any endpoint that names an <see cref="AccessPolicies"/> policy:
+    /// the origin check for browser pages, then authentication by access key and authorization.
+    /// Call before the endpoints run (after forwarded headers, so the server's own origin is right).
+    /// </summary>
+    public static IApplicationBuilder UseViewerAccess(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<OriginCheckMiddleware>().UseAuthentication().UseAuthorization();
     }
 }

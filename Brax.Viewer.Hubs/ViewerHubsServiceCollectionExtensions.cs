@@ -1,10 +1,13 @@
 using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.Protocols;
 using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Hubs.State;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +34,8 @@ public static class ViewerHubsServiceCollectionExtensions
     {
         AddValidatedOptions<ViewerOptions>(services, configuration, ViewerOptions.SectionName, options => options.Validate());
         AddValidatedOptions<FanoutOptions>(services, configuration, FanoutOptions.SectionName, options => options.Validate());
+        AddValidatedOptions<AccessOptions>(services, configuration, AccessOptions.SectionName, options => options.Validate());
+        AddAccessControl(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HubDiagnostics>();
@@ -65,6 +70,19 @@ public static class ViewerHubsServiceCollectionExtensions
         services.TryAddSingleton<ILatestFrameStore, InMemoryLatestFrameStore>();
         services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<ILatestFrameStore>());
         return signalR;
+    }
+
+    // Keys and policies through ASP.NET Core's authentication and authorization, so endpoints, hubs
+    // and hub methods say what they need where they are declared.
+    private static void AddAccessControl(IServiceCollection services)
+    {
+        services.AddAuthentication(AccessKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AccessKeyAuthenticationHandler>(AccessKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AccessPolicies.View, policy => policy.AddRequirements(new AccessRequirement(AccessRequirement.Needs.View)))
+            .AddPolicy(AccessPolicies.Stream, policy => policy.AddRequirements(new AccessRequirement(AccessRequirement.Needs.Stream)))
+            .AddPolicy(AccessPolicies.ConnectFrames, policy => policy.AddRequirements(new AccessRequirement(AccessRequirement.Needs.StreamOrViewByQuery)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, AccessRequirementHandler>());
     }
 
     private static void AddValidatedOptions<TOptions>(IServiceCollection services, IConfiguration configuration, string section, Func<TOptions, IEnumerable<string>> validate)

@@ -33,6 +33,7 @@ public static class ViewerServer
             ? ErrorResponse.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode).ToLowerInvariant())
             : Task.CompletedTask);
         app.UseWebSockets();
+        app.UseViewerAccess();
 
         app.MapViewerHubs();
         app.MapRenderingStatusApi();

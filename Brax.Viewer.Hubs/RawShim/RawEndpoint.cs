@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
-using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Access;
+using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;

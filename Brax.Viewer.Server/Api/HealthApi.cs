@@ -1,3 +1,4 @@
+using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.ScaleOut;
 
@@ -27,6 +28,6 @@ internal static class HealthApi
             viewer_memberships = diagnostics.ViewerMemberships,
             frames_skipped = diagnostics.FramesSkipped,
             viewers_evicted = diagnostics.ViewersEvicted,
-        }));
+        })).RequireAuthorization(AccessPolicies.View);
     }
 }

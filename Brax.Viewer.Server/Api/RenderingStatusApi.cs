@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Brax.Viewer.Hubs;
+using Brax.Viewer.Hubs.Access;
 
 namespace Brax.Viewer.Server.Api;
 
@@ -13,7 +14,8 @@ internal static class RenderingStatusApi
         endpoints.MapGet("/api/rendering_status", async (HttpContext http, IControlChannel control) =>
             RunName.TryRead(http, out var run, out var error)
                 ? Results.Json(new { rendering_enabled = await control.GetRenderingAsync(run, http.RequestAborted) })
-                : ErrorResponse.Result(StatusCodes.Status400BadRequest, error));
+                : ErrorResponse.Result(StatusCodes.Status400BadRequest, error))
+            .RequireAuthorization(AccessPolicies.View);
 
         endpoints.MapPost("/api/rendering_status", async (HttpContext http, IControlChannel control) =>
         {
@@ -30,7 +32,7 @@ internal static class RenderingStatusApi
 
             await control.SetRenderingAsync(run, enabled.Value, http.RequestAborted);
             return Results.Json(new { status = "success", rendering_enabled = enabled.Value });
-        });
+        }).RequireAuthorization(AccessPolicies.Stream);
     }
 
     private static async Task<(bool? Enabled, string? Problem)> ReadToggleAsync(HttpContext http)

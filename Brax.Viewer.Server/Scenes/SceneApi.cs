@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,9 +18,9 @@ internal static class SceneApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPut(Path, PutAsync);
-        endpoints.MapGet(Path, GetAsync);
-        endpoints.MapGet(Path + "/info", GetInfoAsync);
+        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream);
+        endpoints.MapGet(Path, GetAsync).RequireAuthorization(AccessPolicies.View);
+        endpoints.MapGet(Path + "/info", GetInfoAsync).RequireAuthorization(AccessPolicies.View);
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, SceneLoader loader, IOptions<SceneOptions> options)

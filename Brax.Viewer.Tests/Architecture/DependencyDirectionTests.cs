@@ -8,8 +8,8 @@ namespace Brax.Viewer.Tests.Architecture;
 
 /// <summary>
 /// The stages of a frame's path depend on each other in one direction only:
-/// RawShim → Protocols → hubs → Fanout ← ScaleOut, with State beside the hubs and Diagnostics
-/// usable by all. Read from the compiled assemblies, so a reference in a method body counts too.
+/// RawShim → Protocols → hubs → Fanout ← ScaleOut, with State beside the hubs, Access (who a
+/// connection is and what it may do) used by the shim and the hubs, and Diagnostics usable by all. Read from the compiled assemblies, so a reference in a method body counts too.
 /// </summary>
 public sealed class DependencyDirectionTests
 {
@@ -21,9 +21,10 @@ public sealed class DependencyDirectionTests
     // wires every stage and may use them all; nothing may use it.
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
-        ["RawShim"] = ["Protocols", "Hubs", "Diagnostics"],
+        ["RawShim"] = ["Protocols", "Hubs", "Access", "Diagnostics"],
         ["Protocols"] = ["Diagnostics"],
-        ["Hubs"] = ["Fanout", "State", "Diagnostics"],
+        ["Hubs"] = ["Fanout", "State", "Access", "Diagnostics"],
+        ["Access"] = ["Diagnostics"],
         ["Fanout"] = ["Diagnostics"],
         ["ScaleOut"] = ["Fanout", "State", "Diagnostics"],
         ["State"] = [],

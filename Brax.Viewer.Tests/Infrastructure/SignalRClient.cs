@@ -28,10 +28,15 @@ public sealed class SignalRClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static async Task<SignalRClient> ConnectAsync(ViewerTestServer server, string pathAndQuery, HubProtocolKind protocol, bool skipNegotiation = false)
+    public static async Task<SignalRClient> ConnectAsync(ViewerTestServer server, string pathAndQuery, HubProtocolKind protocol, bool skipNegotiation = false, string? accessKey = null)
     {
         var builder = new HubConnectionBuilder().WithUrl(server.Http(pathAndQuery), options =>
         {
+            if (accessKey is not null)
+            {
+                options.AccessTokenProvider = () => Task.FromResult<string?>(accessKey);
+            }
+
             if (skipNegotiation)
             {
                 options.SkipNegotiation = true;

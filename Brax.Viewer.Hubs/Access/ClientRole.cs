@@ -3,7 +3,7 @@ using Brax.Viewer.Client;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Brax.Viewer.Hubs;
+namespace Brax.Viewer.Hubs.Access;
 
 /// <summary>
 /// Who a connection is, read from its query string: the run it belongs to and whether it streams.
