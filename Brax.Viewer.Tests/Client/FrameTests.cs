@@ -9,13 +9,13 @@ namespace Brax.Viewer.Tests.Client;
 
 public sealed class FrameTests
 {
-    public static TheoryData<string> FixtureStreams => new() { "ant.frames.jsonl", "arm.frames.jsonl", "cartpole.frames.jsonl", "cartpole_batched4.frames.jsonl" };
+    public static TheoryData<string> FixtureScenes => new(BraxFixtures.Scenes);
 
     [Theory]
-    [MemberData(nameof(FixtureStreams))]
-    public void Every_fixture_frame_is_valid_and_kept_byte_for_byte(string stream)
+    [MemberData(nameof(FixtureScenes))]
+    public void Every_fixture_frame_is_valid_and_kept_byte_for_byte(string scene)
     {
-        foreach (var line in Fixtures.FrameLines(stream))
+        foreach (var line in BraxFixtures.Frames(scene))
         {
             Frame.Parse(line).Utf8Json.ToArray().Should().Equal(Encoding.UTF8.GetBytes(line));
         }

@@ -27,7 +27,7 @@ public sealed class CrossProtocolFrameTests : IAsyncLifetime
         await using var streamer = await RawClient.ConnectAsync(_server.WebSocket("ws/frame?is_streamer=true"));
         await _server.ViewersJoinedAsync(1);
 
-        foreach (var line in Fixtures.FrameLines("arm.frames.jsonl").Take(20).Append(Precise))
+        foreach (var line in BraxFixtures.Frames("arm").Take(20).Append(Precise))
         {
             await streamer.SendAsync(line);
             var received = await viewer.NextFrameAsync();

@@ -31,7 +31,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         get
         {
             var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(Fixtures.RepositoryRoot, "Brax.Viewer.Server", "bin", configuration, "net10.0", "Brax.Viewer.Server.dll");
+            return Path.Combine(BraxFixtures.RepositoryRoot, "Brax.Viewer.Server", "bin", configuration, "net10.0", "Brax.Viewer.Server.dll");
         }
     }
 

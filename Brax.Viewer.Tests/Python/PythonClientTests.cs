@@ -73,7 +73,7 @@ public sealed class PythonClientTests : IAsyncLifetime
             await _server.ViewersJoinedAsync(1);
             await using var streamer = await SignalRClient.ConnectAsync(_server, "hubs/frame?is_streamer=true", HubProtocolKind.MessagePack);
 
-            var frames = Fixtures.FrameLines("cartpole.frames.jsonl").Take(3).ToList();
+            var frames = BraxFixtures.Frames("cartpole").Take(3).ToList();
             foreach (var frame in frames)
             {
                 await streamer.Connection.InvokeAsync(FrameHubContract.SendFrame, Frame.Parse(frame));
@@ -93,7 +93,7 @@ public sealed class PythonClientTests : IAsyncLifetime
     private static Process StartPython(string example, string coroutine, string port) =>
         StartScript("run_example.py", Path.Combine(ScriptDirectory, example), coroutine, port);
 
-    private static string ScriptDirectory => Path.Combine(Fixtures.RepositoryRoot, "Brax.Viewer.Tests", "Python");
+    private static string ScriptDirectory => Path.Combine(BraxFixtures.RepositoryRoot, "Brax.Viewer.Tests", "Python");
 
     private static Process StartScript(string script, params string[] arguments)
     {

@@ -121,13 +121,13 @@ public sealed class ConnectionLifecycleTests : IAsyncLifetime
         });
         await using var streamer = await RawClient.ConnectAsync(_server.WebSocket("ws/frame?is_streamer=true"));
         await _server.ViewersJoinedAsync(1);
-        var frames = Fixtures.FrameLines("ant.frames.jsonl");
+        var frames = BraxFixtures.Frames("ant");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var sent = 0;
         while (clock.Elapsed < TimeSpan.FromSeconds(3))
         {
-            var frame = frames[sent % frames.Count];
+            var frame = frames[sent % frames.Length];
             await streamer.SendAsync(frame);
             (await viewer.ReceiveAsync()).Should().Be(frame, "frame {0} arrives whole", sent);
             sent++;

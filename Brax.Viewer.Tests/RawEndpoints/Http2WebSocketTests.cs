@@ -28,7 +28,7 @@ public sealed class Http2WebSocketTests : IAsyncLifetime
         using var streamer = await ConnectHttp2Async(_server.WebSocket("ws/frame?is_streamer=true"), invoker);
         viewer.HttpStatusCode.Should().Be(HttpStatusCode.OK, "an extended CONNECT is accepted with 200, not 101");
         await _server.ViewersJoinedAsync(1);
-        var frame = Fixtures.FrameLines("ant.frames.jsonl")[0];
+        var frame = BraxFixtures.Frames("ant")[0];
 
         await streamer.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 

@@ -37,7 +37,7 @@ public sealed class RawFrameEndpointTests : IAsyncLifetime
         await using var streamer = await RawClient.ConnectAsync(_server.WebSocket("ws/frame?is_streamer=true"));
         await _server.ViewersJoinedAsync(2);
 
-        var frames = Fixtures.FrameLines("ant.frames.jsonl").Take(60).Append(Odd).ToList();
+        var frames = BraxFixtures.Frames("ant").Take(60).Append(Odd).ToList();
         foreach (var frame in frames)
         {
             await streamer.SendAsync(frame);

@@ -13,7 +13,7 @@ public sealed class CrossInstanceSceneTests(ThreeInstances instances) : IClassFi
     public async Task A_scene_put_on_one_instance_is_served_by_every_instance_and_refreshes_pages_everywhere()
     {
         const string run = "scene-everywhere";
-        var scene = await File.ReadAllBytesAsync(Fixtures.Brax("arm.system.json"));
+        var scene = BraxFixtures.System("arm");
         var controls = new List<RawClient>();
         try
         {

@@ -63,7 +63,7 @@ public sealed class PublishedServerTests : IAsyncLifetime
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Fixtures.RepositoryRoot,
+            WorkingDirectory = BraxFixtures.RepositoryRoot,
         };
         foreach (var argument in new[] { "publish", "Brax.Viewer.Server", "-c", configuration, "--no-build", "-o", _publishDirectory, "-nologo" })
         {

@@ -60,7 +60,7 @@ public sealed class RedisOutageTests : IDisposable
         (await controlA.ReceiveAsync(TimeSpan.FromSeconds(5))).Should().Be(Off, "local control clients keep hearing toggles while Redis is down");
         (await _http.GetFromJsonAsync<JsonObject>(a.Http("api/rendering_status")))!["rendering_enabled"]!.GetValue<bool>().Should().BeFalse();
 
-        var scene = await File.ReadAllBytesAsync(Fixtures.Brax("cartpole.system.json"));
+        var scene = BraxFixtures.System("cartpole");
         using (var put = await _http.PutAsync(a.Http("api/system"), new ByteArrayContent(scene)))
         {
             put.StatusCode.Should().Be(HttpStatusCode.NoContent, "a scene can be loaded while Redis is down");

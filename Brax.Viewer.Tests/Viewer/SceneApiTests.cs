@@ -230,7 +230,7 @@ public sealed class SceneApiTests : IAsyncLifetime, IDisposable
     {
         await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Viewer:SystemFile"] = Path.Combine(BraxFixtures.Directory, "ant.system.json"),
+            ["Viewer:SystemFile"] = BraxFixtures.SystemFile("ant"),
         });
         using var http = new HttpClient { BaseAddress = server.BaseUri };
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Brax.Viewer.Server.Demo;
 using Brax.Viewer.Server.Scenes;
+using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests.Viewer;
 

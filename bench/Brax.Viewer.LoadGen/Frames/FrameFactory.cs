@@ -19,6 +19,9 @@ internal sealed class FrameFactory
     // Room for {"s":N,"seq":N,"t":N, with 19-digit numbers.
     private const int StampRoom = 80;
 
+    // The frames the load is shaped after, relative to the repository root; reports name it so.
+    private const string RepositoryFixture = "testdata/brax/ant.frames.jsonl";
+
     private readonly byte[][] _bodies;
 
     private FrameFactory(byte[][] bodies, string source)
@@ -29,7 +32,7 @@ internal sealed class FrameFactory
         AverageLength = (int)bodies.Average(b => b.Length) + 30;
     }
 
-    /// <summary>Where the body shapes came from (a fixture path, or "synthetic").</summary>
+    /// <summary>Where the body shapes came from: the path given, the repository's fixture (relative to the repository root), or "synthetic".</summary>
     public string Source { get; }
 
     /// <summary>Upper bound of one stamped frame's length.</summary>
@@ -133,32 +136,43 @@ internal sealed class FrameFactory
         return Encoding.UTF8.GetBytes($"\"x\": {{\"pos\": [{string.Join(", ", positions)}], \"rot\": [{string.Join(", ", rotations)}]}}}}");
     }
 
+    /// <summary>
+    /// The repository's ant frames, <c>testdata/brax/ant.frames.jsonl</c> under the folder holding
+    /// <c>Brax.Viewer.sln</c> above the generator's own binaries (or, for a copy of them run from a
+    /// clone, above the working directory); null outside a clone of the repository.
+    /// </summary>
+    internal static string? DefaultFixturePath { get; } = FindDefaultFixture();
+
     private static (List<string> Lines, string Source) LoadFrames(string? fixturePath)
     {
-        var path = fixturePath ?? FindFixture();
+        var path = fixturePath ?? DefaultFixturePath;
         if (path is not null && File.Exists(path))
         {
             var lines = File.ReadLines(path).Where(l => l.Length > 0).ToList();
             if (lines.Count > 0)
             {
-                return (lines, path);
+                return (lines, fixturePath ?? RepositoryFixture);
             }
         }
 
         return (SyntheticAntFrames(), "synthetic");
     }
 
-    /// <summary>Looks for shared/fixtures/brax/ant.frames.jsonl beside the work tree or any of its parents.</summary>
-    private static string? FindFixture()
+    private static string? FindDefaultFixture()
     {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "brax", "ant.frames.jsonl");
-                if (File.Exists(candidate))
+                if (File.Exists(Path.Combine(dir.FullName, "Brax.Viewer.sln")))
                 {
-                    return candidate;
+                    var candidate = Path.Combine(dir.FullName, RepositoryFixture);
+                    if (File.Exists(candidate))
+                    {
+                        return candidate;
+                    }
+
+                    break;
                 }
             }
         }

@@ -5,7 +5,7 @@ internal sealed record Scenario
 {
     public required string Name { get; init; }
 
-    /// <summary>The target of issue 5 this scenario measures, in words.</summary>
+    /// <summary>The performance target this scenario measures, in words.</summary>
     public required string Target { get; init; }
 
     public int Streamers { get; init; } = 1;
@@ -74,7 +74,7 @@ internal sealed record Thresholds
     public double? MaxCpuRatioToBaseline { get; init; }
 }
 
-/// <summary>The scenarios of issue 5, one per target, plus the CI smoke.</summary>
+/// <summary>The scenarios, one per performance target, plus the CI smoke.</summary>
 internal static class ScenarioCatalog
 {
     public static readonly IReadOnlyList<Scenario> All =
