@@ -87,7 +87,7 @@ public sealed class DependencyDirectionTests
     [Fact]
     public void Every_source_file_of_the_hubs_library_sits_in_the_folder_of_its_namespace()
     {
-        var root = Path.Combine(Fixtures.RepositoryRoot, "Brax.Viewer.Hubs");
+        var root = Path.Combine(BraxFixtures.RepositoryRoot, "Brax.Viewer.Hubs");
         var misplaced = new List<string>();
         foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
         {
