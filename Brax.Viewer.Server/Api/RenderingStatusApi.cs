@@ -32,7 +32,7 @@ internal static class RenderingStatusApi
 
             await control.SetRenderingAsync(run, enabled.Value, http.RequestAborted);
             return Results.Json(new { status = "success", rendering_enabled = enabled.Value });
-        }).RequireAuthorization(AccessPolicies.Stream);
+        }).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody();
     }
 
     private static async Task<(bool? Enabled, string? Problem)> ReadToggleAsync(HttpContext http)

@@ -18,7 +18,7 @@ internal static class SceneApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream);
+        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody();
         endpoints.MapGet(Path, GetAsync).RequireAuthorization(AccessPolicies.View);
         endpoints.MapGet(Path + "/info", GetInfoAsync).RequireAuthorization(AccessPolicies.View);
     }

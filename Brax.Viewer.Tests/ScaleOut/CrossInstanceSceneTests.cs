@@ -30,7 +30,7 @@ public sealed class CrossInstanceSceneTests(ThreeInstances instances) : IClassFi
                 missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
             }
 
-            using (var put = await _http.PutAsync(Cluster.B.Http($"api/system?run={run}"), new ByteArrayContent(scene)))
+            using (var put = await _http.PutAsync(Cluster.B.Http($"api/system?run={run}"), new ByteArrayContent(scene) { Headers = { ContentType = new("application/json") } }))
             {
                 put.StatusCode.Should().Be(HttpStatusCode.NoContent);
             }

@@ -61,7 +61,7 @@ public sealed class RedisOutageTests : IDisposable
         (await _http.GetFromJsonAsync<JsonObject>(a.Http("api/rendering_status")))!["rendering_enabled"]!.GetValue<bool>().Should().BeFalse();
 
         var scene = BraxFixtures.System("cartpole");
-        using (var put = await _http.PutAsync(a.Http("api/system"), new ByteArrayContent(scene)))
+        using (var put = await _http.PutAsync(a.Http("api/system"), new ByteArrayContent(scene) { Headers = { ContentType = new("application/json") } }))
         {
             put.StatusCode.Should().Be(HttpStatusCode.NoContent, "a scene can be loaded while Redis is down");
         }

@@ -71,7 +71,7 @@ public sealed class SceneApiTests : IAsyncLifetime, IDisposable
         await using var bigEnough = await ViewerTestServer.StartAsync();
         using var http = new HttpClient { BaseAddress = bigEnough.BaseUri };
 
-        var response = await http.PutAsync("/api/system", new ByteArrayContent(legacy));
+        var response = await http.PutAsync("/api/system", new ByteArrayContent(legacy) { Headers = { ContentType = new("application/json") } });
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await ErrorMessage(response)).Should().Be("brax v1 (config/pos/rot) scene format is not supported");
@@ -111,6 +111,7 @@ public sealed class SceneApiTests : IAsyncLifetime, IDisposable
         var big = Encoding.UTF8.GetBytes("{\"geoms\": {}, \"pad\": \"" + new string('x', 250_000) + "\"}");
         var content = new StreamContent(new MemoryStream(big));
         content.Headers.ContentLength = null;
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Put, "/api/system?run=chunked") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
@@ -127,7 +128,7 @@ public sealed class SceneApiTests : IAsyncLifetime, IDisposable
         // 31 MB: over Kestrel's own 30 MB default, under the 64 MiB scene default.
         var padded = Encoding.UTF8.GetBytes("{\"geoms\": {}, \"pad\": \"" + new string('x', 31_000_000) + "\"}");
 
-        var response = await http.PutAsync("/api/system", new ByteArrayContent(padded));
+        var response = await http.PutAsync("/api/system", new ByteArrayContent(padded) { Headers = { ContentType = new("application/json") } });
 
         response.StatusCode.Should().Be(HttpStatusCode.NoContent);
     }

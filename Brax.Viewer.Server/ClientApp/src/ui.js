@@ -13,7 +13,7 @@ export class Ui {
   constructor(run) {
     $('run-name').textContent = run === 'default' ? '' : `run ${run}`;
     $('waiting-command').textContent =
-      `curl -X PUT --data-binary @system.json '${location.origin}/api/system${run === 'default' ? '' : `?run=${encodeURIComponent(run)}`}'`;
+      `curl -X PUT -H 'Content-Type: application/json' --data-binary @system.json '${location.origin}/api/system${run === 'default' ? '' : `?run=${encodeURIComponent(run)}`}'`;
     this.toggle = $('render-toggle');
     this.followSelect = $('follow');
   }

@@ -381,7 +381,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
     private static async Task PutSceneAsync(ViewerTestServer server, string runAndQuery, byte[] scene)
     {
         using var http = new HttpClient { BaseAddress = server.BaseUri };
-        var response = await http.PutAsync($"/api/system?run={runAndQuery}", new ByteArrayContent(scene));
+        var response = await http.PutAsync($"/api/system?run={runAndQuery}", new ByteArrayContent(scene) { Headers = { ContentType = new("application/json") } });
         response.StatusCode.Should().Be(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
     }
 
