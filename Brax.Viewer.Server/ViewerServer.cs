@@ -23,6 +23,7 @@ public static class ViewerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         // The exception handler logs the exception; the client only learns which request to look for,
         // never the exception's text, which may name files, settings or internals.
         app.UseExceptionHandler(errors => errors.Run(http =>
