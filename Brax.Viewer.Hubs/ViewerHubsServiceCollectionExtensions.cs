@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 // Where ASP.NET Core puts AddSignalR: the host finds it without a using.
@@ -41,7 +43,7 @@ public static class ViewerHubsServiceCollectionExtensions
         services.TryAddSingleton<HubDiagnostics>();
         services.TryAddSingleton<KeepAliveSweep>();
         services.TryAddSingleton<ViewerGroups>();
-        services.TryAddSingleton<HubLifetimeManager<FrameHub>, FanoutHubLifetimeManager<FrameHub>>();
+        services.TryAddSingleton<FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawFrameProtocol>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawControlProtocol>());
@@ -64,11 +66,24 @@ public static class ViewerHubsServiceCollectionExtensions
         });
 
         // Redis first: the in-memory stores below are only added where scale-out put none.
-        signalR.TryAddRedisScaleOut<ControlHub>(configuration);
+        var scaledOut = signalR.TryAddRedisScaleOut<ControlHub>(configuration);
         services.TryAddSingleton<IRenderStateStore, InMemoryRenderStateStore>();
         services.TryAddSingleton<ISceneStore, InMemorySceneStore>();
         services.TryAddSingleton<ILatestFrameStore, InMemoryLatestFrameStore>();
         services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<ILatestFrameStore>());
+
+        // Frames go through the fan-out (and the frame backplane); the toggle through SignalR's own
+        // manager, or its Redis backplane when scaled out. Both tell SignalR clients when the server stops.
+        services.AddSingleton<HubLifetimeManager<FrameHub>>(provider => new ShutdownClosingHubLifetimeManager<FrameHub>(
+            provider.GetRequiredService<FanoutHubLifetimeManager<FrameHub>>(),
+            provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetRequiredService<IOptions<ViewerOptions>>().Value.ShutdownTimeout / 2));
+        services.AddSingleton<HubLifetimeManager<ControlHub>>(provider => new ShutdownClosingHubLifetimeManager<ControlHub>(
+            scaledOut
+                ? provider.GetRequiredService<OutageTolerantHubLifetimeManager<ControlHub>>()
+                : new DefaultHubLifetimeManager<ControlHub>(provider.GetRequiredService<ILogger<DefaultHubLifetimeManager<ControlHub>>>()),
+            provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetRequiredService<IOptions<ViewerOptions>>().Value.ShutdownTimeout / 2));
         return signalR;
     }
 

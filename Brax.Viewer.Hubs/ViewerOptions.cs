@@ -18,6 +18,12 @@ public sealed class ViewerOptions
     /// <summary>How long a raw WebSocket may go without answering a ping before it is closed. Default 30 s.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the server takes at most to stop: raw sockets are closed with 1001 and get half of it
+    /// to answer, SignalR connections are told to close, then whatever is left is cut off. Default 5 s.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     internal IEnumerable<string> Validate()
     {
         if (MaxFrameBytes is < 1024 or > int.MaxValue - (1024 * 1024))
@@ -33,6 +39,11 @@ public sealed class ViewerOptions
         if (KeepAliveInterval <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)
         {
             yield return $"{SectionName}:{nameof(KeepAliveInterval)} and {nameof(KeepAliveTimeout)} must be positive.";
+        }
+
+        if (ShutdownTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:{nameof(ShutdownTimeout)} must be positive.";
         }
     }
 }

@@ -1,5 +1,7 @@
+using Brax.Viewer.Hubs;
 using Brax.Viewer.Server.Api;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Server;
 
@@ -19,6 +21,9 @@ public static class ViewerServer
         }
 
         builder.Services.AddViewerHubs(builder.Configuration);
+
+        // The whole stop, connections included, is bounded by Viewer:ShutdownTimeout, not the host's 30 s.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ViewerOptions>>((host, viewer) => host.ShutdownTimeout = viewer.Value.ShutdownTimeout);
         builder.Services.AddScenes(builder.Configuration);
         configure?.Invoke(builder);
 

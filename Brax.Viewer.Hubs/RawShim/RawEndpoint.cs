@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Hubs.RawShim;
 
@@ -44,6 +45,7 @@ internal sealed record RawEndpoint(string Path, string ProtocolName, long MaxMes
             services.GetRequiredService<HubConnectionHandler<THub>>(),
             services.GetRequiredService<HubDiagnostics>(),
             services.GetRequiredService<KeepAliveSweep>(),
+            services.GetRequiredService<IOptions<ViewerOptions>>().Value.ShutdownTimeout / 2,
             services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
     }
 

@@ -54,7 +54,8 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
 
     public HttpContext? HttpContext { get; set; }
 
-    public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, KeepAliveSweep keepAlive, CancellationToken serverStopping)
+    /// <summary>Serves the socket until it ends; when the server stops, closes it with 1001 and waits at most <paramref name="shutdownCloseTimeout"/> for the client's answer.</summary>
+    public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, KeepAliveSweep keepAlive, TimeSpan shutdownCloseTimeout, CancellationToken serverStopping)
     {
         diagnostics.RawSocketOpened();
         try
@@ -62,7 +63,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
             await WriteHandshakeAsync();
             using var keptAlive = keepAlive.Add(_stream, Abort);
             using var onAbort = _connection.ConnectionClosed.Register(static s => ((RawWebSocketSession)s!).Abort(), this);
-            using var onStopping = serverStopping.Register(static s => _ = ((RawWebSocketSession)s!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable), this);
+            using var onStopping = serverStopping.Register(() => _ = CloseAsync(WebSocketCloseStatus.EndpointUnavailable, shutdownCloseTimeout));
             var receiving = _receiving = ReceiveAsync();
             await hub.OnConnectedAsync(_connection);
             if (_output.HandshakeError is { } refusal)
@@ -70,7 +71,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
                 Log.HubRefused(_logger, _endpoint.Path, refusal);
             }
 
-            await CloseAsync(_output.HandshakeError is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError);
+            await CloseAsync(_output.HandshakeError is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError, CloseTimeout);
             await receiving;
         }
         finally
@@ -194,14 +195,14 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
     }
 
     /// <summary>Sends a close frame; a client that does not answer within the close timeout is cut off.</summary>
-    private async Task CloseAsync(WebSocketCloseStatus status)
+    private async Task CloseAsync(WebSocketCloseStatus status, TimeSpan timeoutAfter)
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
             return;
         }
 
-        using var timeout = new CancellationTokenSource(CloseTimeout);
+        using var timeout = new CancellationTokenSource(timeoutAfter);
         try
         {
             await _socket.CloseOutputAsync(status, null, timeout.Token);
@@ -213,7 +214,9 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
         }
         catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
         {
-            _socket.Abort();
+            // Cut the TCP connection, not just the socket object: a read still pending on a client
+            // that never answers would otherwise keep the request, and the server's shutdown, waiting.
+            Abort();
         }
     }
 

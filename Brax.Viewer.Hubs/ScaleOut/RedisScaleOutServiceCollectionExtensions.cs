@@ -17,8 +17,9 @@ internal static class RedisScaleOutServiceCollectionExtensions
     /// Without a Redis connection string: a single server, nothing is registered here and the
     /// in-memory stores stay. With one: one shared Redis connection, the frame backplane, the render
     /// toggle, the scenes and the newest frames in Redis, and SignalR's Redis backplane for
-    /// <typeparamref name="TControlHub"/> (kept serving local clients through outages). Call before
-    /// the in-memory defaults are added: those are added only where nothing was registered.
+    /// <typeparamref name="TControlHub"/>, as an <see cref="OutageTolerantHubLifetimeManager{THub}"/>
+    /// for the caller to install (it keeps serving local clients through outages). Call before the
+    /// in-memory defaults are added: those are added only where nothing was registered.
     /// </summary>
     public static bool TryAddRedisScaleOut<TControlHub>(this ISignalRServerBuilder signalR, IConfiguration configuration)
         where TControlHub : Hub
@@ -63,11 +64,10 @@ internal static class RedisScaleOutServiceCollectionExtensions
 
         // Frames cross through the frame backplane; the control hub gets SignalR's Redis backplane,
         // wrapped to survive outages.
-        services.Replace(ServiceDescriptor.Singleton<HubLifetimeManager<TControlHub>>(provider =>
-            new OutageTolerantHubLifetimeManager<TControlHub>(
-                ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<TControlHub>>(provider),
-                provider.GetRequiredService<RedisConnection>(),
-                provider.GetRequiredService<ILoggerFactory>())));
+        services.AddSingleton(provider => new OutageTolerantHubLifetimeManager<TControlHub>(
+            ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<TControlHub>>(provider),
+            provider.GetRequiredService<RedisConnection>(),
+            provider.GetRequiredService<ILoggerFactory>()));
         return true;
     }
 

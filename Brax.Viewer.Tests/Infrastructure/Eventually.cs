@@ -16,4 +16,19 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The same, for a condition that is read asynchronously (over HTTP, say).</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting until " + because);
+            }
+
+            await Task.Delay(20);
+        }
+    }
 }
