@@ -59,7 +59,7 @@ internal abstract partial class RawHubProtocol(string name, string target, ILogg
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Ignored a {Length}-byte {Protocol} message: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
+        [LoggerMessage(EventId = EventIds.MessageIgnored, EventName = nameof(EventIds.MessageIgnored), Level = LogLevel.Warning, Message = "Ignored a {Length}-byte {Protocol} message: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
         public static partial void MessageIgnored(ILogger logger, long length, string protocol, string reason, long suppressed);
     }
 }

@@ -113,7 +113,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ConnectionAbortedException or IOException)
         {
             // The client vanished without a close handshake, or the hub aborted the connection.
-            Log.SocketEnded(_logger, _endpoint.Path, ex.Message);
+            Log.SocketEnded(_logger, _endpoint.Path, ex);
         }
         finally
         {
@@ -219,13 +219,14 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Ignored a {Length}-byte message on {Path}: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
+        [LoggerMessage(EventId = EventIds.MessageIgnored, EventName = nameof(EventIds.MessageIgnored), Level = LogLevel.Warning, Message = "Ignored a {Length}-byte message on {Path}: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
         public static partial void MessageIgnored(ILogger logger, string path, long length, string reason, long suppressed);
 
-        [LoggerMessage(2, LogLevel.Debug, "Raw socket on {Path} ended without a close handshake: {Reason}")]
-        public static partial void SocketEnded(ILogger logger, string path, string reason);
+        // Debug, and cheap when off: the generated method checks the level before it formats anything.
+        [LoggerMessage(EventId = EventIds.SocketEnded, EventName = nameof(EventIds.SocketEnded), Level = LogLevel.Debug, Message = "Raw socket on {Path} ended without a close handshake.")]
+        public static partial void SocketEnded(ILogger logger, string path, Exception exception);
 
-        [LoggerMessage(3, LogLevel.Error, "The hub refused a raw connection on {Path}: {Response}")]
+        [LoggerMessage(EventId = EventIds.HubRefused, EventName = nameof(EventIds.HubRefused), Level = LogLevel.Error, Message = "The hub refused a raw connection on {Path}: {Response}")]
         public static partial void HubRefused(ILogger logger, string path, string response);
     }
 

@@ -109,7 +109,7 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
                 }
                 catch (RedisException ex)
                 {
-                    Log.SubscribeFailed(_logger, ex.Message);
+                    Log.SubscribeFailed(_logger, ex);
                 }
             }
 
@@ -136,7 +136,7 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
         {
             if (_publishFailures.TryEnter(out var suppressed))
             {
-                Log.PublishFailed(_logger, ex.Message, suppressed);
+                Log.PublishFailed(_logger, suppressed, ex);
             }
         }
         finally
@@ -196,19 +196,22 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.MessageIgnored(_logger, ex.Message);
+            Log.MessageFailed(_logger, ex);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not publish a frame to Redis ({Error}); {Suppressed} more failures were not logged.")]
-        public static partial void PublishFailed(ILogger logger, string error, long suppressed);
+        [LoggerMessage(EventId = EventIds.FramePublishFailed, EventName = nameof(EventIds.FramePublishFailed), Level = LogLevel.Warning, Message = "Could not publish a frame to Redis. ({Suppressed} similar failures before this one were not logged.)")]
+        public static partial void PublishFailed(ILogger logger, long suppressed, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Warning, "Could not subscribe to frames in Redis ({Error}); retrying.")]
-        public static partial void SubscribeFailed(ILogger logger, string error);
+        [LoggerMessage(EventId = EventIds.FrameSubscribeFailed, EventName = nameof(EventIds.FrameSubscribeFailed), Level = LogLevel.Warning, Message = "Could not subscribe to frames in Redis; retrying.")]
+        public static partial void SubscribeFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(3, LogLevel.Warning, "Ignored a frame message from Redis: {Problem}.")]
+        [LoggerMessage(EventId = EventIds.FrameMessageIgnored, EventName = nameof(EventIds.FrameMessageIgnored), Level = LogLevel.Warning, Message = "Ignored a frame message from Redis: {Problem}.")]
         public static partial void MessageIgnored(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = EventIds.FrameMessageFailed, EventName = nameof(EventIds.FrameMessageFailed), Level = LogLevel.Warning, Message = "Ignored a frame message from Redis that could not be handled.")]
+        public static partial void MessageFailed(ILogger logger, Exception exception);
     }
 }
