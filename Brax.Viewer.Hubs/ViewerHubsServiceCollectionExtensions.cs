@@ -34,6 +34,7 @@ public static class ViewerHubsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HubDiagnostics>();
+        services.TryAddSingleton<BadInputLog>();
         services.TryAddSingleton<KeepAliveSweep>();
         services.TryAddSingleton<ViewerGroups>();
         services.TryAddSingleton<HubLifetimeManager<FrameHub>, FanoutHubLifetimeManager<FrameHub>>();

@@ -7,7 +7,6 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// </summary>
 internal static class EventIds
 {
-    public const int MessageIgnored = 1000;
-    public const int SocketEnded = 1001;
-    public const int HubRefused = 1002;
+    public const int SocketEnded = 1000;
+    public const int HubRefused = 1001;
 }

@@ -27,13 +27,13 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
     private readonly RawEndpoint _endpoint;
     private readonly bool _forwardsInput;
     private readonly ILogger _logger;
-    private readonly LogThrottle _badInputLog = new();
+    private readonly BadInputLog _badInput;
     private readonly Pipe _input = new(new PipeOptions(useSynchronizationContext: false));
     private readonly WebSocketMessageWriter _output;
     private readonly DefaultConnectionContext _connection;
     private Task? _receiving;
 
-    public RawWebSocketSession(HttpContext http, WebSocket socket, RawSocketStream stream, RawEndpoint endpoint, bool forwardsInput, ILogger logger)
+    public RawWebSocketSession(HttpContext http, WebSocket socket, RawSocketStream stream, RawEndpoint endpoint, bool forwardsInput, ILogger logger, BadInputLog badInput)
     {
         HttpContext = http;
         _socket = socket;
@@ -41,6 +41,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
         _endpoint = endpoint;
         _forwardsInput = forwardsInput;
         _logger = logger;
+        _badInput = badInput;
         _output = new WebSocketMessageWriter(socket, stream, Abort);
         _connection = new DefaultConnectionContext(http.Connection.Id + ":" + http.TraceIdentifier)
         {
@@ -166,10 +167,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
                 : null;
             if (problem is not null)
             {
-                if (_badInputLog.TryEnter(out var suppressed))
-                {
-                    Log.MessageIgnored(_logger, _endpoint.Path, total, problem, suppressed);
-                }
+                _badInput.Report(_endpoint.Path, total, problem);
 
                 return true;
             }
@@ -219,9 +217,6 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = EventIds.MessageIgnored, EventName = nameof(EventIds.MessageIgnored), Level = LogLevel.Warning, Message = "Ignored a {Length}-byte message on {Path}: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
-        public static partial void MessageIgnored(ILogger logger, string path, long length, string reason, long suppressed);
-
         // Debug, and cheap when off: the generated method checks the level before it formats anything.
         [LoggerMessage(EventId = EventIds.SocketEnded, EventName = nameof(EventIds.SocketEnded), Level = LogLevel.Debug, Message = "Raw socket on {Path} ended without a close handshake.")]
         public static partial void SocketEnded(ILogger logger, string path, Exception exception);
