@@ -32,7 +32,7 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
     private readonly RedisConnection _redis;
     private readonly ViewerGroups _viewers;
     private readonly ILogger<RedisFrameBackplane> _logger;
-    private readonly LogThrottle _publishFailures = new(perWindow: 1);
+    private readonly LogThrottle _publishFailures;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Guid _origin = Guid.NewGuid();
     private readonly HubDiagnostics _diagnostics;
@@ -40,8 +40,10 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
     private volatile ISubscriber? _subscriber;
     private long _inFlightBytes;
 
-    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, HubDiagnostics diagnostics, ILogger<RedisFrameBackplane> logger)
+    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, HubDiagnostics diagnostics, ILogger<RedisFrameBackplane> logger, TimeProvider time)
     {
+        // A publish fails for every frame while Redis struggles: one report per window says so.
+        _publishFailures = new(perWindow: 1, time: time);
         _redis = redis;
         _diagnostics = diagnostics;
         _maxInFlightBytes = redis.Options.MaxPublishBacklogBytes;
