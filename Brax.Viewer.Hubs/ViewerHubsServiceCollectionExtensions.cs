@@ -41,6 +41,8 @@ public static class ViewerHubsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HubDiagnostics>();
+        services.TryAddSingleton<BadInputLog>();
+        services.TryAddSingleton<HubErrorFilter>();
         services.TryAddSingleton<KeepAliveSweep>();
         services.TryAddSingleton<ViewerGroups>();
         services.TryAddSingleton<FanoutHubLifetimeManager<FrameHub>>();
@@ -54,15 +56,18 @@ public static class ViewerHubsServiceCollectionExtensions
         // listed on a hub is serialised for every message sent to it.
         signalR.AddHubOptions<FrameHub>(_ => { });
         signalR.AddHubOptions<ControlHub>(_ => { });
-        services.AddOptions<HubOptions<FrameHub>>().Configure<IOptions<ViewerOptions>>((hub, viewer) =>
+        // Both log what their methods throw through the one filter: client mistakes briefly, server errors in full.
+        services.AddOptions<HubOptions<FrameHub>>().Configure<IOptions<ViewerOptions>, HubErrorFilter>((hub, viewer, errors) =>
         {
             hub.SupportedProtocols = ["json", "messagepack", RawFrameProtocol.ProtocolName];
             hub.MaximumReceiveMessageSize = viewer.Value.MaxFrameBytes + EnvelopeAllowance;
+            hub.AddFilter(errors);
         });
-        services.AddOptions<HubOptions<ControlHub>>().Configure<IOptions<ViewerOptions>>((hub, viewer) =>
+        services.AddOptions<HubOptions<ControlHub>>().Configure<IOptions<ViewerOptions>, HubErrorFilter>((hub, viewer, errors) =>
         {
             hub.SupportedProtocols = ["json", "messagepack", RawControlProtocol.ProtocolName];
             hub.MaximumReceiveMessageSize = viewer.Value.MaxControlMessageBytes + EnvelopeAllowance;
+            hub.AddFilter(errors);
         });
 
         // Redis first: the in-memory stores below are only added where scale-out put none.

@@ -146,7 +146,7 @@ internal sealed partial class ViewerGroups : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Viewer {ConnectionId} disconnected: one frame took longer than {SendTimeoutMs} ms to send.")]
+        [LoggerMessage(EventId = EventIds.StalledViewerEvicted, EventName = nameof(EventIds.StalledViewerEvicted), Level = LogLevel.Information, Message = "Viewer {ConnectionId} disconnected: one frame took longer than {SendTimeoutMs} ms to send.")]
         public static partial void StalledViewerEvicted(ILogger logger, string connectionId, long sendTimeoutMs);
     }
 }

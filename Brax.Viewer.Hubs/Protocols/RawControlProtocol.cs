@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Logging;
 
 namespace Brax.Viewer.Hubs.Protocols;
 
@@ -12,8 +12,8 @@ namespace Brax.Viewer.Hubs.Protocols;
 /// is a <c>ToggleRender(b)</c> invocation; <c>SetRenderState(b)</c> and <c>RefreshWeb()</c> are written as
 /// <c>{"type":"set_render_state","enabled":b}</c> and <c>{"type":"refresh_web"}</c>.
 /// </summary>
-internal sealed class RawControlProtocol(ILogger<RawControlProtocol> logger)
-    : RawHubProtocol(ProtocolName, ControlHubContract.ToggleRender, logger)
+internal sealed class RawControlProtocol(BadInputLog badInput)
+    : RawHubProtocol(ProtocolName, ControlHubContract.ToggleRender, RawEndpointContract.ControlPath, badInput)
 {
     public const string ProtocolName = "brax.raw.control";
 

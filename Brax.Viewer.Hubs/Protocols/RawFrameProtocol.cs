@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Logging;
 
 namespace Brax.Viewer.Hubs.Protocols;
 
@@ -11,8 +11,8 @@ namespace Brax.Viewer.Hubs.Protocols;
 /// <c>SendFrame</c> invocation, and a <c>ReceiveFrame</c> invocation is written as the frame's own
 /// bytes. Nothing else has a raw form, so pings, completions and close messages write nothing.
 /// </summary>
-internal sealed class RawFrameProtocol(ILogger<RawFrameProtocol> logger)
-    : RawHubProtocol(ProtocolName, FrameHubContract.SendFrame, logger)
+internal sealed class RawFrameProtocol(BadInputLog badInput)
+    : RawHubProtocol(ProtocolName, FrameHubContract.SendFrame, RawEndpointContract.FramePath, badInput)
 {
     public const string ProtocolName = "brax.raw.frame";
 

@@ -5,20 +5,19 @@ using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using Microsoft.Extensions.Logging;
 
 namespace Brax.Viewer.Hubs.Protocols;
 
 /// <summary>
 /// What both raw protocols share: one raw text message in is one invocation of
 /// <paramref name="target"/>; what has no raw form writes nothing. A message that does not
-/// translate is reported through a throttled log and becomes a binding failure, which the
-/// dispatcher drops: the parser must report a message for every record it consumes.
+/// translate is reported to <see cref="BadInputLog"/> under <paramref name="endpoint"/>, the raw
+/// endpoint that speaks this protocol (so it shares that endpoint's throttle with what the shim
+/// reports), and becomes a binding failure, which the dispatcher drops (logging it at Debug only):
+/// the parser must report a message for every record it consumes.
 /// </summary>
-internal abstract partial class RawHubProtocol(string name, string target, ILogger logger) : IHubProtocol
+internal abstract class RawHubProtocol(string name, string target, string endpoint, BadInputLog badInput) : IHubProtocol
 {
-    private readonly LogThrottle _badInputLog = new();
-
     public string Name => name;
 
     public int Version => 1;
@@ -41,11 +40,7 @@ internal abstract partial class RawHubProtocol(string name, string target, ILogg
             return true;
         }
 
-        if (_badInputLog.TryEnter(out var suppressed))
-        {
-            Log.MessageIgnored(logger, record.Length, name, error, suppressed);
-        }
-
+        badInput.Report(endpoint, record.Length, error);
         message = new InvocationBindingFailureMessage(null, target, ExceptionDispatchInfo.Capture(new InvalidDataException(error)));
         return true;
     }
@@ -56,10 +51,4 @@ internal abstract partial class RawHubProtocol(string name, string target, ILogg
 
     /// <summary>The argument of the invocation that <paramref name="record"/> stands for, or why it stands for none.</summary>
     protected abstract bool TryTranslate(ReadOnlySequence<byte> record, [NotNullWhen(true)] out object? argument, [NotNullWhen(false)] out string? error);
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Ignored a {Length}-byte {Protocol} message: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
-        public static partial void MessageIgnored(ILogger logger, long length, string protocol, string reason, long suppressed);
-    }
 }

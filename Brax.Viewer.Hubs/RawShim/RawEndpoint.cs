@@ -40,7 +40,7 @@ internal sealed record RawEndpoint(string Path, string ProtocolName, long MaxMes
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<RawWebSocketSession>();
-        var session = new RawWebSocketSession(http, socket, stream, this, ForwardsInput(role), logger);
+        var session = new RawWebSocketSession(http, socket, stream, this, ForwardsInput(role), logger, services.GetRequiredService<BadInputLog>());
         await session.RunAsync(
             services.GetRequiredService<HubConnectionHandler<THub>>(),
             services.GetRequiredService<HubDiagnostics>(),

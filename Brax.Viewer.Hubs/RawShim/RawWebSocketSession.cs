@@ -27,13 +27,13 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
     private readonly RawEndpoint _endpoint;
     private readonly bool _forwardsInput;
     private readonly ILogger _logger;
-    private readonly LogThrottle _badInputLog = new();
+    private readonly BadInputLog _badInput;
     private readonly Pipe _input = new(new PipeOptions(useSynchronizationContext: false));
     private readonly WebSocketMessageWriter _output;
     private readonly DefaultConnectionContext _connection;
     private Task? _receiving;
 
-    public RawWebSocketSession(HttpContext http, WebSocket socket, RawSocketStream stream, RawEndpoint endpoint, bool forwardsInput, ILogger logger)
+    public RawWebSocketSession(HttpContext http, WebSocket socket, RawSocketStream stream, RawEndpoint endpoint, bool forwardsInput, ILogger logger, BadInputLog badInput)
     {
         HttpContext = http;
         _socket = socket;
@@ -41,6 +41,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
         _endpoint = endpoint;
         _forwardsInput = forwardsInput;
         _logger = logger;
+        _badInput = badInput;
         _output = new WebSocketMessageWriter(socket, stream, Abort);
         _connection = new DefaultConnectionContext(http.Connection.Id + ":" + http.TraceIdentifier)
         {
@@ -114,7 +115,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
         catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
         {
             // The client vanished without a close handshake, or the hub aborted the connection.
-            Log.SocketEnded(_logger, _endpoint.Path, ex.Message);
+            Log.SocketEnded(_logger, _endpoint.Path, ex);
         }
         finally
         {
@@ -167,10 +168,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
                 : null;
             if (problem is not null)
             {
-                if (_badInputLog.TryEnter(out var suppressed))
-                {
-                    Log.MessageIgnored(_logger, _endpoint.Path, total, problem, suppressed);
-                }
+                _badInput.Report(_endpoint.Path, total, problem);
 
                 return true;
             }
@@ -222,13 +220,11 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Ignored a {Length}-byte message on {Path}: {Reason}. ({Suppressed} similar reports suppressed before this one.)")]
-        public static partial void MessageIgnored(ILogger logger, string path, long length, string reason, long suppressed);
+        // Debug, and cheap when off: the generated method checks the level before it formats anything.
+        [LoggerMessage(EventId = EventIds.SocketEnded, EventName = nameof(EventIds.SocketEnded), Level = LogLevel.Debug, Message = "Raw socket on {Path} ended without a close handshake.")]
+        public static partial void SocketEnded(ILogger logger, string path, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Debug, "Raw socket on {Path} ended without a close handshake: {Reason}")]
-        public static partial void SocketEnded(ILogger logger, string path, string reason);
-
-        [LoggerMessage(3, LogLevel.Error, "The hub refused a raw connection on {Path}: {Response}")]
+        [LoggerMessage(EventId = EventIds.HubRefused, EventName = nameof(EventIds.HubRefused), Level = LogLevel.Error, Message = "The hub refused a raw connection on {Path}: {Response}")]
         public static partial void HubRefused(ILogger logger, string path, string response);
     }
 

@@ -318,7 +318,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
         {
-            Log.RedisFailed(_logger, what, ex.Message);
+            Log.RedisFailed(_logger, what, ex);
             return false;
         }
     }
@@ -354,7 +354,7 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub> : HubLifeti
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Redis backplane {Operation} failed ({Error}); serving this server's clients locally.")]
-        public static partial void RedisFailed(ILogger logger, string operation, string error);
+        [LoggerMessage(EventId = EventIds.BackplaneFailed, EventName = nameof(EventIds.BackplaneFailed), Level = LogLevel.Warning, Message = "Redis backplane {Operation} failed; serving this server's clients locally.")]
+        public static partial void RedisFailed(ILogger logger, string operation, Exception exception);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -98,10 +99,10 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
     private async Task<IConnectionMultiplexer> ConnectCoreAsync()
     {
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration);
-        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionLost(_logger, e.EndPoint?.ToString(), e.ConnectionType, e.FailureType);
+        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionLost(_logger, e.EndPoint, e.ConnectionType, e.FailureType);
         multiplexer.ConnectionRestored += (_, e) =>
         {
-            Log.ConnectionRestored(_logger, e.EndPoint?.ToString(), e.ConnectionType);
+            Log.ConnectionRestored(_logger, e.EndPoint, e.ConnectionType);
             Restored?.Invoke();
             Reconcile?.Invoke();
         };
@@ -121,16 +122,16 @@ internal sealed partial class RedisConnection : IHostedService, IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Connected to Redis: scaled out.")]
+        [LoggerMessage(EventId = EventIds.RedisConnected, EventName = nameof(EventIds.RedisConnected), Level = LogLevel.Information, Message = "Connected to Redis: scaled out.")]
         public static partial void Connected(ILogger logger);
 
-        [LoggerMessage(2, LogLevel.Warning, "Redis cannot be reached: serving local clients only until it can.")]
+        [LoggerMessage(EventId = EventIds.RedisNotConnected, EventName = nameof(EventIds.RedisNotConnected), Level = LogLevel.Warning, Message = "Redis cannot be reached: serving local clients only until it can.")]
         public static partial void NotConnected(ILogger logger);
 
-        [LoggerMessage(3, LogLevel.Warning, "Lost the Redis {ConnectionType} connection to {EndPoint} ({FailureType}): serving local clients only until it returns.")]
-        public static partial void ConnectionLost(ILogger logger, string? endPoint, ConnectionType connectionType, ConnectionFailureType failureType);
+        [LoggerMessage(EventId = EventIds.RedisConnectionLost, EventName = nameof(EventIds.RedisConnectionLost), Level = LogLevel.Warning, Message = "Lost the Redis {ConnectionType} connection to {EndPoint} ({FailureType}): serving local clients only until it returns.")]
+        public static partial void ConnectionLost(ILogger logger, EndPoint? endPoint, ConnectionType connectionType, ConnectionFailureType failureType);
 
-        [LoggerMessage(4, LogLevel.Information, "The Redis {ConnectionType} connection to {EndPoint} is back.")]
-        public static partial void ConnectionRestored(ILogger logger, string? endPoint, ConnectionType connectionType);
+        [LoggerMessage(EventId = EventIds.RedisConnectionRestored, EventName = nameof(EventIds.RedisConnectionRestored), Level = LogLevel.Information, Message = "The Redis {ConnectionType} connection to {EndPoint} is back.")]
+        public static partial void ConnectionRestored(ILogger logger, EndPoint? endPoint, ConnectionType connectionType);
     }
 }

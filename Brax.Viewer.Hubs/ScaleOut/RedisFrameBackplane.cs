@@ -32,7 +32,7 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
     private readonly RedisConnection _redis;
     private readonly ViewerGroups _viewers;
     private readonly ILogger<RedisFrameBackplane> _logger;
-    private readonly LogThrottle _publishFailures = new(perWindow: 1);
+    private readonly LogThrottle _publishFailures;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Guid _origin = Guid.NewGuid();
     private readonly HubDiagnostics _diagnostics;
@@ -40,8 +40,10 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
     private volatile ISubscriber? _subscriber;
     private long _inFlightBytes;
 
-    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, HubDiagnostics diagnostics, ILogger<RedisFrameBackplane> logger)
+    public RedisFrameBackplane(RedisConnection redis, ViewerGroups viewers, HubDiagnostics diagnostics, ILogger<RedisFrameBackplane> logger, TimeProvider time)
     {
+        // A publish fails for every frame while Redis struggles: one report per window says so.
+        _publishFailures = new(perWindow: 1, time: time);
         _redis = redis;
         _diagnostics = diagnostics;
         _maxInFlightBytes = redis.Options.MaxPublishBacklogBytes;
@@ -109,7 +111,7 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
                 }
                 catch (RedisException ex)
                 {
-                    Log.SubscribeFailed(_logger, ex.Message);
+                    Log.SubscribeFailed(_logger, ex);
                 }
             }
 
@@ -136,7 +138,7 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
         {
             if (_publishFailures.TryEnter(out var suppressed))
             {
-                Log.PublishFailed(_logger, ex.Message, suppressed);
+                Log.PublishFailed(_logger, suppressed, ex);
             }
         }
         finally
@@ -196,19 +198,22 @@ internal sealed partial class RedisFrameBackplane : IFrameSink, IHostedService, 
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.MessageIgnored(_logger, ex.Message);
+            Log.MessageFailed(_logger, ex);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not publish a frame to Redis ({Error}); {Suppressed} more failures were not logged.")]
-        public static partial void PublishFailed(ILogger logger, string error, long suppressed);
+        [LoggerMessage(EventId = EventIds.FramePublishFailed, EventName = nameof(EventIds.FramePublishFailed), Level = LogLevel.Warning, Message = "Could not publish a frame to Redis. ({Suppressed} similar failures before this one were not logged.)")]
+        public static partial void PublishFailed(ILogger logger, long suppressed, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Warning, "Could not subscribe to frames in Redis ({Error}); retrying.")]
-        public static partial void SubscribeFailed(ILogger logger, string error);
+        [LoggerMessage(EventId = EventIds.FrameSubscribeFailed, EventName = nameof(EventIds.FrameSubscribeFailed), Level = LogLevel.Warning, Message = "Could not subscribe to frames in Redis; retrying.")]
+        public static partial void SubscribeFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(3, LogLevel.Warning, "Ignored a frame message from Redis: {Problem}.")]
+        [LoggerMessage(EventId = EventIds.FrameMessageIgnored, EventName = nameof(EventIds.FrameMessageIgnored), Level = LogLevel.Warning, Message = "Ignored a frame message from Redis: {Problem}.")]
         public static partial void MessageIgnored(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = EventIds.FrameMessageFailed, EventName = nameof(EventIds.FrameMessageFailed), Level = LogLevel.Warning, Message = "Ignored a frame message from Redis that could not be handled.")]
+        public static partial void MessageFailed(ILogger logger, Exception exception);
     }
 }

@@ -10,7 +10,7 @@ internal sealed class RedisRenderStateStore : IRenderStateStore
 
     // A toggle taken during an outage reached only one instance's clients: the shared values report
     // it once it is in Redis, and what other instances wrote meanwhile once the link is back.
-    public RedisRenderStateStore(RedisConnection redis, ILogger<RedisRenderStateStore> logger) =>
+    public RedisRenderStateStore(RedisConnection redis, ILogger<SharedValues> logger) =>
         _values = new(redis, "render", logger, run => ChangedElsewhere?.Invoke(run) ?? Task.CompletedTask);
 
     public event Func<string, Task>? ChangedElsewhere;

@@ -18,7 +18,7 @@ internal sealed class RedisSceneStore : ISceneStore, IHostedService
 
     // A scene loaded during an outage refreshed only one instance's pages: the shared values report
     // it once it is in Redis, so every page of the run reloads.
-    public RedisSceneStore(RedisConnection redis, ILogger<RedisSceneStore> logger) =>
+    public RedisSceneStore(RedisConnection redis, ILogger<SharedValues> logger) =>
         _values = new(redis, "scene", logger, run => ChangedElsewhere?.Invoke(run) ?? Task.CompletedTask);
 
     public event Func<string, Task>? ChangedElsewhere;

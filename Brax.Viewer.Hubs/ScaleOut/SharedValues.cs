@@ -13,20 +13,20 @@ internal sealed partial class SharedValues
 {
     private readonly RedisConnection _redis;
     private readonly string _kind;
-    private readonly ILogger _logger;
+    private readonly ILogger<SharedValues> _logger;
     private readonly Func<string, Task>? _announce;
     private readonly ConcurrentDictionary<string, RedisValue> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RedisValue> _pending = new(StringComparer.Ordinal);
 
     /// <param name="redis">The shared connection.</param>
     /// <param name="kind">The middle part of the keys.</param>
-    /// <param name="logger">Where failures are logged.</param>
+    /// <param name="logger">Where failures are logged; the kind is in every message.</param>
     /// <param name="announce">
     /// Called with the id of a value that changed out of sight of some clients during an outage: a
     /// value kept locally once it is in Redis (the other instances' clients missed it), and, after a
     /// reconnect, a value another instance wrote meanwhile (this instance's clients missed it).
     /// </param>
-    public SharedValues(RedisConnection redis, string kind, ILogger logger, Func<string, Task>? announce = null)
+    public SharedValues(RedisConnection redis, string kind, ILogger<SharedValues> logger, Func<string, Task>? announce = null)
     {
         _redis = redis;
         _announce = announce;
@@ -59,7 +59,7 @@ internal sealed partial class SharedValues
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                Log.ReadFailed(_logger, _kind, id, ex.Message);
+                Log.ReadFailed(_logger, _kind, id, ex);
             }
         }
 
@@ -134,7 +134,7 @@ internal sealed partial class SharedValues
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Not every link is back yet; the next restore event tries again.
-            Log.ReadFailed(_logger, _kind, "*", ex.Message);
+            Log.ReadFailed(_logger, _kind, "*", ex);
         }
     }
 
@@ -153,7 +153,7 @@ internal sealed partial class SharedValues
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.NotifyFailed(_logger, _kind, id, ex.Message);
+            Log.NotifyFailed(_logger, _kind, id, ex);
         }
     }
 
@@ -174,20 +174,20 @@ internal sealed partial class SharedValues
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.WriteDeferred(_logger, _kind, id, ex.Message);
+            Log.WriteDeferred(_logger, _kind, id, ex);
             return false;
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not read {Kind} of '{Id}' from Redis ({Error}); answering from the last known value.")]
-        public static partial void ReadFailed(ILogger logger, string kind, string id, string error);
+        [LoggerMessage(EventId = EventIds.SharedValueReadFailed, EventName = nameof(EventIds.SharedValueReadFailed), Level = LogLevel.Warning, Message = "Could not read {Kind} of '{Id}' from Redis; answering from the last known value.")]
+        public static partial void ReadFailed(ILogger logger, string kind, string id, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Warning, "Could not write {Kind} of '{Id}' to Redis ({Error}); kept locally and written when Redis returns.")]
-        public static partial void WriteDeferred(ILogger logger, string kind, string id, string error);
+        [LoggerMessage(EventId = EventIds.SharedValueWriteDeferred, EventName = nameof(EventIds.SharedValueWriteDeferred), Level = LogLevel.Warning, Message = "Could not write {Kind} of '{Id}' to Redis; kept locally and written when Redis returns.")]
+        public static partial void WriteDeferred(ILogger logger, string kind, string id, Exception exception);
 
-        [LoggerMessage(3, LogLevel.Warning, "{Kind} of '{Id}' changed during a Redis outage, but the clients could not be told ({Error}).")]
-        public static partial void NotifyFailed(ILogger logger, string kind, string id, string error);
+        [LoggerMessage(EventId = EventIds.SharedValueNotifyFailed, EventName = nameof(EventIds.SharedValueNotifyFailed), Level = LogLevel.Warning, Message = "{Kind} of '{Id}' changed during a Redis outage, but the clients could not be told.")]
+        public static partial void NotifyFailed(ILogger logger, string kind, string id, Exception exception);
     }
 }

@@ -80,7 +80,7 @@ internal sealed partial class DemoStreamer(
                 // Logged once per outage, not once per retry.
                 if (failures++ == 0)
                 {
-                    Log.StreamFailed(logger, uri, e.Message);
+                    Log.StreamFailed(logger, uri, e);
                 }
 
                 await Task.Delay(RetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -173,13 +173,13 @@ internal sealed partial class DemoStreamer(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Demo: streaming the built-in scene at 60 fps to {Uri}")]
+        [LoggerMessage(EventId = EventIds.DemoStreaming, EventName = nameof(EventIds.DemoStreaming), Level = LogLevel.Information, Message = "Demo: streaming the built-in scene at 60 fps to {Uri}")]
         public static partial void Streaming(ILogger logger, Uri uri);
 
-        [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Demo: cannot stream to {Uri} ({Reason}); retrying every second")]
-        public static partial void StreamFailed(ILogger logger, Uri uri, string reason);
+        [LoggerMessage(EventId = EventIds.DemoStreamFailed, EventName = nameof(EventIds.DemoStreamFailed), Level = LogLevel.Warning, Message = "Demo: cannot stream to {Uri}; retrying every second")]
+        public static partial void StreamFailed(ILogger logger, Uri uri, Exception exception);
 
-        [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Demo: the server has no address to stream to")]
+        [LoggerMessage(EventId = EventIds.DemoNoAddress, EventName = nameof(EventIds.DemoNoAddress), Level = LogLevel.Warning, Message = "Demo: the server has no address to stream to")]
         public static partial void NoAddress(ILogger logger);
     }
 }

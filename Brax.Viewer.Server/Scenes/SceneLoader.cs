@@ -37,13 +37,13 @@ internal sealed partial class SceneLoader(ISceneStore store, IControlChannel con
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Scene loaded for run {Run}: {Links} links, {Envs} env(s), {Bytes} bytes")]
+        [LoggerMessage(EventId = EventIds.SceneLoaded, EventName = nameof(EventIds.SceneLoaded), Level = LogLevel.Information, Message = "Scene loaded for run {Run}: {Links} links, {Envs} env(s), {Bytes} bytes")]
         public static partial void SceneLoaded(ILogger logger, string run, int links, int envs, int bytes);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Scene refused for run {Run}: {Reason}")]
+        [LoggerMessage(EventId = EventIds.SceneRefused, EventName = nameof(EventIds.SceneRefused), Level = LogLevel.Information, Message = "Scene refused for run {Run}: {Reason}")]
         public static partial void SceneRefused(ILogger logger, string run, string reason);
 
-        [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Scene for run {Run} stored, but sending refresh_web failed")]
+        [LoggerMessage(EventId = EventIds.SceneRefreshFailed, EventName = nameof(EventIds.SceneRefreshFailed), Level = LogLevel.Warning, Message = "Scene for run {Run} stored, but sending refresh_web failed")]
         public static partial void RefreshFailed(ILogger logger, string run, Exception exception);
     }
 }

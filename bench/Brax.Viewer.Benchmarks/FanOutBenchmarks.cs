@@ -49,7 +49,7 @@ public class FanOutBenchmarks
         _frame = Frame.Parse(Frames.Json(1_700).AsSpan());
         IHubProtocol protocol = Protocol switch
         {
-            "raw" => new RawFrameProtocol(NullLogger<RawFrameProtocol>.Instance),
+            "raw" => new RawFrameProtocol(new BadInputLog(NullLogger<BadInputLog>.Instance, TimeProvider.System)),
             "json" => new JsonHubProtocol(),
             _ => new MessagePackHubProtocol(),
         };

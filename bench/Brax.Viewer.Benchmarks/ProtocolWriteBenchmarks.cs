@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Protocols;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +14,7 @@ namespace Brax.Viewer.Benchmarks;
 [MemoryDiagnoser]
 public class ProtocolWriteBenchmarks
 {
-    private readonly RawFrameProtocol _raw = new(NullLogger<RawFrameProtocol>.Instance);
+    private readonly RawFrameProtocol _raw = new(new BadInputLog(NullLogger<BadInputLog>.Instance, TimeProvider.System));
     private readonly JsonHubProtocol _json = new();
     private readonly MessagePackHubProtocol _messagePack = new();
     private InvocationMessage _message = null!;
