@@ -91,7 +91,7 @@ internal sealed partial class AccessKeyAuthenticationHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Refused {Path} from {RemoteAddress} with {Status}: {Reason}.")]
+        [LoggerMessage(EventId = EventIds.KeyRefused, EventName = nameof(EventIds.KeyRefused), Level = LogLevel.Warning, Message = "Refused {Path} from {RemoteAddress} with {Status}: {Reason}.")]
         public static partial void Refused(ILogger logger, string path, string? remoteAddress, int status, string reason);
     }
 }

@@ -31,7 +31,7 @@ internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptio
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Refused {Method} {Path} from a page of {Origin} at {RemoteAddress}: not an allowed origin. ({Suppressed} similar refusals not logged before this one.)")]
+        [LoggerMessage(EventId = EventIds.OriginRefused, EventName = nameof(EventIds.OriginRefused), Level = LogLevel.Warning, Message = "Refused {Method} {Path} from a page of {Origin} at {RemoteAddress}: not an allowed origin. ({Suppressed} similar refusals not logged before this one.)")]
         public static partial void Refused(ILogger logger, string method, string path, string origin, string? remoteAddress, long suppressed);
     }
 }
