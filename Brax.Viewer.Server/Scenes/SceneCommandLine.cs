@@ -15,10 +15,10 @@ internal static class SceneCommandLine
             switch (args[i])
             {
                 case "--demo":
-                    result.Add($"--{SceneOptions.Section}:{nameof(SceneOptions.Demo)}=true");
+                    result.Add($"--{SceneOptions.SectionName}:{nameof(SceneOptions.Demo)}=true");
                     break;
                 case "--system" when i + 1 < args.Length:
-                    result.Add($"--{SceneOptions.Section}:{nameof(SceneOptions.SystemFile)}={Path.GetFullPath(args[++i])}");
+                    result.Add($"--{SceneOptions.SectionName}:{nameof(SceneOptions.SystemFile)}={Path.GetFullPath(args[++i])}");
                     break;
                 default:
                     result.Add(args[i]);

@@ -4,7 +4,7 @@ namespace Brax.Viewer.Server.Scenes;
 public sealed class SceneOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
-    public const string Section = "Viewer";
+    public const string SectionName = "Viewer";
 
     /// <summary>Largest accepted system JSON (<c>Viewer:MaxSceneBytes</c>); larger uploads get 413. Default 64 MiB.</summary>
     public long MaxSceneBytes { get; set; } = 64L * 1024 * 1024;

@@ -15,7 +15,7 @@ public static class SceneServiceCollectionExtensions
     public static IServiceCollection AddScenes(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(SceneOptions.Section);
+        var section = configuration.GetSection(SceneOptions.SectionName);
         services.Configure<SceneOptions>(section);
         services.TryAddSingleton<ISceneStore, InMemorySceneStore>();
         services.TryAddSingleton<SceneLoader>();
