@@ -1,7 +1,9 @@
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Server.Api;
+using Brax.Viewer.Server.Startup;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Server;
 
@@ -15,6 +17,9 @@ public static class ViewerServer
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(Scenes.SceneCommandLine.Normalize(args));
+        // Whoever starts the host reports a failed start; the host's own report would repeat it as a stack.
+        var hostStartFailureLog = new HostStartFailureLogFilter();
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(hostStartFailureLog);
         if (ListenAddress.Resolve(builder.Configuration, Environment.GetEnvironmentVariable) is { } url)
         {
             builder.WebHost.UseUrls(url);
@@ -25,6 +30,7 @@ public static class ViewerServer
         builder.Services.AddScenes(builder.Configuration);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(hostStartFailureLog.HostStarted);
         app.UseExceptionHandler(errors => errors.Run(http =>
             ErrorResponse.WriteAsync(http, StatusCodes.Status500InternalServerError, http.Features.Get<IExceptionHandlerFeature>()?.Error.Message ?? "internal error")));
         app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && context.HttpContext.Response.ContentType is null
