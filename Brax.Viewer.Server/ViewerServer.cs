@@ -1,6 +1,7 @@
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Server.Api;
+using Brax.Viewer.Server.Configuration;
 using Brax.Viewer.Server.Startup;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -14,9 +15,11 @@ public static class ViewerServer
     public const string DefaultUrl = "http://127.0.0.1:8000";
 
     /// <summary>Builds the application from command-line arguments, environment and appsettings.json.</summary>
+    /// <exception cref="StartupException">A <c>Viewer:*</c> setting is unknown or its value does not convert.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(Scenes.SceneCommandLine.Normalize(args));
+        ViewerSettingsCheck.Enforce(builder.Configuration);
         // Whoever starts the host reports a failed start; the host's own report would repeat it as a stack.
         var hostStartFailureLog = new HostStartFailureLogFilter();
         builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(hostStartFailureLog);

@@ -66,6 +66,30 @@ public sealed partial class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task An_option_value_of_the_wrong_type_is_named()
+    {
+        var exit = await RunAsync("--Viewer:SendTimeout=5s");
+
+        ShouldFailInOneLine(exit, "Viewer:SendTimeout: \"5s\" is not a time span");
+    }
+
+    [Fact]
+    public async Task An_unknown_Viewer_setting_is_named_with_the_key_it_resembles()
+    {
+        var exit = await RunAsync("--Viewer:SendTimeoutSeconds=10");
+
+        ShouldFailInOneLine(exit, "unknown setting Viewer:SendTimeoutSeconds (did you mean Viewer:SendTimeout?)");
+    }
+
+    [Fact]
+    public async Task An_unknown_Viewer_setting_from_the_environment_is_named()
+    {
+        var exit = await RunAsync(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string> { ["Viewer__Redis__Prefx"] = "team-a" });
+
+        ShouldFailInOneLine(exit, "unknown setting Viewer:Redis:Prefx (did you mean Viewer:Redis:Prefix?)");
+    }
+
+    [Fact]
     public async Task A_port_already_in_use_is_named_with_the_address()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
@@ -80,9 +104,9 @@ public sealed partial class StartupFailureTests : IDisposable
     [Fact]
     public async Task Known_settings_and_the_scene_switches_still_start_the_server()
     {
-        // appsettings.json beside the dll, the --demo switch and a setting on the command line.
+        // appsettings.json beside the dll, the --demo switch, and a key of every options section.
         await using var server = await ServerProcess.StartAsync(
-            ["--urls", "http://127.0.0.1:0", "--demo", "--Viewer:SendTimeout=00:00:05"]);
+            ["--urls", "http://127.0.0.1:0", "--demo", "--Viewer:SendTimeout=00:00:05", "--Viewer:MaxSceneBytes=1048576", "--viewer:redis:prefix=team-a"]);
         using var http = new HttpClient();
 
         (await http.GetStringAsync(server.Http("/api/system/info"))).Should().Contain("\"loaded\":true", "the demo loaded its scene");

@@ -16,7 +16,7 @@ internal static class Program
           --url URL            target a running server instead of starting one
           --server-pid PID     that server's process id, for its CPU and memory
           --server-dll PATH    server to start (default Brax.Viewer.Server/bin/Release/net10.0/Brax.Viewer.Server.dll)
-          --server-arg ARG     extra server argument, e.g. --server-arg=--Viewer:SendTimeoutSeconds=10 (repeatable)
+          --server-arg ARG     extra server argument, e.g. --server-arg=--Viewer:SendTimeout=00:00:10 (repeatable)
           --server-env K=V     environment variable for the started server only (repeatable)
           --out DIR            where reports go (default bench/results)
           --fixture PATH       frames to shape the load after (default: shared/fixtures/brax/ant.frames.jsonl found upwards)
