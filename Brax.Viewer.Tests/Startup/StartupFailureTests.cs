@@ -112,7 +112,7 @@ public sealed partial class StartupFailureTests : IDisposable
         (await http.GetStringAsync(server.Http("/api/system/info"))).Should().Contain("\"loaded\":true", "the demo loaded its scene");
     }
 
-    private static void ShouldFailInOneLine(ServerExit exit, string problem)
+    private static void ShouldFailInOneLine(FinishedProcess exit, string problem)
     {
         exit.ExitCode.Should().Be(2, exit.ToString());
         exit.Elapsed.Should().BeLessThan(ExitWithin, exit.ToString());
@@ -122,10 +122,10 @@ public sealed partial class StartupFailureTests : IDisposable
         exit.StandardOutput.Should().NotContain(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal), exit.ToString());
     }
 
-    private static Task<ServerExit> RunAsync(params string[] arguments) =>
+    private static Task<FinishedProcess> RunAsync(params string[] arguments) =>
         RunAsync(["--urls", "http://127.0.0.1:0", .. arguments], null);
 
-    private static Task<ServerExit> RunAsync(string[] arguments, IDictionary<string, string>? environment) =>
+    private static Task<FinishedProcess> RunAsync(string[] arguments, IDictionary<string, string>? environment) =>
         ServerExit.RunAsync(arguments, ExitWithin + TimeSpan.FromSeconds(20), environment);
 
     private string Write(string name, string content)
