@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Brax Viewer Hub, after installing what the tests need on a fresh Debian
-# machine: Python's websockets library, redis-server and Chromium from Debian, and the viewer
-# page's npm packages. Nothing is skipped for want of a dependency: a missing one is installed.
+# machine: Python's websockets library, redis-server, Chromium and curl (the documentation's shell
+# samples run with it) from Debian, and the viewer page's npm packages. Nothing is skipped for
+# want of a dependency: a missing one is installed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +10,7 @@ missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v curl >/dev/null || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,5 +1,7 @@
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Server.Api;
+using Brax.Viewer.Server.Configuration;
+using Brax.Viewer.Server.Startup;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +14,14 @@ public static class ViewerServer
     public const string DefaultUrl = "http://127.0.0.1:8000";
 
     /// <summary>Builds the application from command-line arguments, environment and appsettings.json.</summary>
+    /// <exception cref="StartupException">A <c>Viewer:*</c> setting is unknown or its value does not convert.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(Scenes.SceneCommandLine.Normalize(args));
+        ViewerSettingsCheck.Enforce(builder.Configuration);
+        // Whoever starts the host reports a failed start; the host's own report would repeat it as a stack.
+        var hostStartFailureLog = new HostStartFailureLogFilter();
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(hostStartFailureLog);
         if (ListenAddress.Resolve(builder.Configuration, Environment.GetEnvironmentVariable) is { } url)
         {
             builder.WebHost.UseUrls(url);
@@ -28,7 +35,9 @@ public static class ViewerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(hostStartFailureLog.HostStarted);
         app.UseSecurityHeaders();
+
         // The exception handler logs the exception; the client only learns which request to look for,
         // never the exception's text, which may name files, settings or internals.
         app.UseExceptionHandler(errors => errors.Run(http =>

@@ -1,3 +1,5 @@
+using Brax.Viewer.Server.Startup;
+
 namespace Brax.Viewer.Server.Scenes;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace Brax.Viewer.Server.Scenes;
 /// </summary>
 internal static class SceneCommandLine
 {
+    /// <summary>The arguments with the scene switches replaced by their configuration keys.</summary>
+    /// <exception cref="StartupException"><c>--system</c> is the last argument, with no FILE after it.</exception>
     public static string[] Normalize(string[] args)
     {
         var result = new List<string>(args.Length);
@@ -20,6 +24,9 @@ internal static class SceneCommandLine
                 case "--system" when i + 1 < args.Length:
                     result.Add($"--{SceneOptions.SectionName}:{nameof(SceneOptions.SystemFile)}={Path.GetFullPath(args[++i])}");
                     break;
+                case "--system":
+                    // Left as it is, the configuration would drop a switch without a value in silence.
+                    throw new StartupException("--system needs a FILE (--system path/to/system.json)");
                 default:
                     result.Add(args[i]);
                     break;

@@ -24,7 +24,7 @@ internal static class SceneValidator
     {
         if (json.IsEmpty)
         {
-            return SceneValidationResult.Fail("the request body is empty: send a Brax system JSON");
+            return SceneValidationResult.Fail("empty: a Brax system JSON is expected");
         }
 
         JsonDocument document;
@@ -34,7 +34,8 @@ internal static class SceneValidator
         }
         catch (JsonException e)
         {
-            return SceneValidationResult.Fail($"the request body is not valid JSON ({FirstSentence(e.Message)})");
+            // Said without "request" or "file": the same words answer an upload and --system FILE.
+            return SceneValidationResult.Fail($"not valid JSON (line {e.LineNumber + 1}: {FirstSentence(e.Message)})");
         }
 
         using (document)

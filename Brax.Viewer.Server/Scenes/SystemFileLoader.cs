@@ -1,4 +1,5 @@
 using Brax.Viewer.Client;
+using Brax.Viewer.Server.Startup;
 using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Server.Scenes;
@@ -14,15 +15,19 @@ internal sealed class SystemFileLoader(SceneLoader loader, IOptions<SceneOptions
         {
             json = await File.ReadAllBytesAsync(path, cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new InvalidOperationException($"--system {path}: {e.Message}", e);
+            throw new StartupException($"--system {path}: no such file", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"--system {path}: cannot be read ({e.Message.TrimEnd('.')})", e);
         }
 
         var result = await loader.LoadAsync(RunContract.DefaultRun, json, null, cancellationToken);
         if (!result.IsValid)
         {
-            throw new InvalidOperationException($"--system {path}: {result.Error}");
+            throw new StartupException($"--system {path}: {result.Error}");
         }
     }
 

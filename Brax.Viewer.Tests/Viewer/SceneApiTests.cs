@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Brax.Viewer.Server.Startup;
 using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests.Viewer;
@@ -243,7 +244,7 @@ public sealed class SceneApiTests : IAsyncLifetime, IDisposable
     {
         var start = () => ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:SystemFile"] = BraxFixtures.LegacyFile });
 
-        (await start.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*brax v1*");
+        (await start.Should().ThrowAsync<StartupException>()).WithMessage("*brax v1*");
     }
 
     private Task<HttpResponseMessage> Put(string path, byte[] body)

@@ -1,4 +1,5 @@
 using Brax.Viewer.Server.Scenes;
+using Brax.Viewer.Server.Startup;
 
 namespace Brax.Viewer.Tests.Viewer;
 
@@ -25,5 +26,13 @@ public sealed class SceneCommandLineTests
     {
         SceneCommandLine.Normalize(["--urls=http://127.0.0.1:1", "--Viewer:MaxSceneBytes=10"])
             .Should().Equal("--urls=http://127.0.0.1:1", "--Viewer:MaxSceneBytes=10");
+    }
+
+    [Fact]
+    public void System_switch_without_a_file_is_a_start_up_mistake()
+    {
+        var normalize = () => SceneCommandLine.Normalize(["--urls", "http://127.0.0.1:1", "--system"]);
+
+        normalize.Should().Throw<StartupException>().WithMessage("--system needs a FILE*");
     }
 }
