@@ -74,8 +74,6 @@ public static class ViewerHubsServiceCollectionExtensions
         var scaledOut = signalR.TryAddRedisScaleOut<ControlHub>(configuration);
         services.TryAddSingleton<IRenderStateStore, InMemoryRenderStateStore>();
         services.TryAddSingleton<ISceneStore, InMemorySceneStore>();
-        services.TryAddSingleton<ILatestFrameStore, InMemoryLatestFrameStore>();
-        services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<ILatestFrameStore>());
 
         // Frames go through the fan-out (and the frame backplane); the toggle through SignalR's own
         // manager, or its Redis backplane when scaled out. Both tell SignalR clients when the server stops.

@@ -18,5 +18,8 @@ internal readonly record struct BacklogTag(int Size, int Env)
 
     public static BacklogTag Of(Frame frame) => new(frame.Utf8Json.Length, frame.EnvId ?? SingleEnv);
 
+    /// <summary>Whether the message is a frame (every frame updates one environment).</summary>
+    public bool IsFrame => Env != NotAFrame;
+
     public bool Supersedes(BacklogTag older) => Env != NotAFrame && Env == older.Env;
 }

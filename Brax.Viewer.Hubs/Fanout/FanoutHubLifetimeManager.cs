@@ -23,11 +23,13 @@ internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
     private readonly HubDiagnostics _diagnostics;
     private readonly FanoutOptions _options;
     private readonly IFrameSink[] _sinks;
+    private readonly ILatestFrameStore? _sharedLatest;
     private readonly DefaultHubLifetimeManager<THub> _inner;
     private readonly HubConnectionStore _connections = new();
 
-    public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers)
+    public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers, ILatestFrameStore? sharedLatest = null)
     {
+        _sharedLatest = sharedLatest;
         _viewers = viewers;
         _diagnostics = diagnostics;
         _options = options.Value;
@@ -52,21 +54,34 @@ internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
         return _inner.OnDisconnectedAsync(connection);
     }
 
-    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds a viewer to a group and shows it the newest frame of each environment at once: from this
+    /// server's copy, or, when this server has seen none of the group's frames, from the shared store.
+    /// </summary>
+    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
-        if (_connections[connectionId] is { } connection)
+        if (_connections[connectionId] is not { } connection)
         {
-            var mailbox = connection.Features.Get<ViewerMailbox>();
-            if (mailbox is null)
-            {
-                mailbox = new ViewerMailbox(connection, _diagnostics, _options.MaxQueuedFramesPerViewer, _options.MaxQueuedBytesPerViewer);
-                connection.Features.Set(mailbox);
-            }
-
-            _viewers.Join(groupName, mailbox);
+            return;
         }
 
-        return Task.CompletedTask;
+        var mailbox = connection.Features.Get<ViewerMailbox>();
+        if (mailbox is null)
+        {
+            mailbox = new ViewerMailbox(connection, _diagnostics, _options.MaxQueuedFramesPerViewer, _options.MaxQueuedBytesPerViewer);
+            connection.Features.Set(mailbox);
+        }
+
+        if (_viewers.Join(groupName, mailbox) || _sharedLatest is null)
+        {
+            return;
+        }
+
+        var shared = await _sharedLatest.GetAsync(groupName, cancellationToken);
+        if (shared.Count > 0)
+        {
+            _viewers.Prime(groupName, mailbox, shared.Select(frame => (Serialize(FrameHubContract.ReceiveFrame, [frame]), BacklogTag.Of(frame))));
+        }
     }
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)

@@ -20,6 +20,12 @@ public sealed class FanoutOptions
     /// <summary>How long one frame may take to reach a viewer before the viewer is disconnected as stalled. Default 15 s.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a run keeps the newest frame of each environment for viewers that join late once it
+    /// has no viewers here and gets no frames. Default 10 minutes.
+    /// </summary>
+    public TimeSpan IdleRunTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     internal IEnumerable<string> Validate()
     {
         if (MaxQueuedFramesPerViewer is < 1 or > 4096 || MaxQueuedBytesPerViewer < 1)
@@ -27,9 +33,9 @@ public sealed class FanoutOptions
             yield return $"{SectionName}:{nameof(MaxQueuedFramesPerViewer)} must be 1 to 4096 and {nameof(MaxQueuedBytesPerViewer)} positive.";
         }
 
-        if (SendTimeout <= TimeSpan.Zero)
+        if (SendTimeout <= TimeSpan.Zero || IdleRunTimeout <= TimeSpan.Zero)
         {
-            yield return $"{SectionName}:{nameof(SendTimeout)} must be positive.";
+            yield return $"{SectionName}:{nameof(SendTimeout)} and {nameof(IdleRunTimeout)} must be positive.";
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
@@ -7,21 +8,22 @@ using Microsoft.Extensions.Options;
 namespace Brax.Viewer.Hubs.Fanout;
 
 /// <summary>
-/// The viewers of each group on this server, and the watch that disconnects viewers stalled
-/// longer than <see cref="FanoutOptions.SendTimeout"/>. Offering a frame walks a member array
-/// without locks or allocation; joins and leaves copy the array under a lock. The writes of one
-/// frame are spread over one <see cref="FanoutLane"/> per core: each group keeps one member array
-/// per lane, the publishing thread serves lane 0 itself and posts the frame to the other lanes
-/// that have members.
+/// The groups of this server (<see cref="ViewerGroup"/>: viewers and newest frames), and the watch
+/// that disconnects viewers stalled longer than <see cref="FanoutOptions.SendTimeout"/> and forgets
+/// groups idle for <see cref="FanoutOptions.IdleRunTimeout"/>. Offering a frame takes a snapshot
+/// of the member arrays and walks them without allocation; joins and leaves copy the arrays. The
+/// writes of one frame are spread over one <see cref="FanoutLane"/> per core: each group keeps one
+/// member array per lane, the publishing thread serves lane 0 itself and posts the frame to the
+/// other lanes that have members.
 /// </summary>
 internal sealed partial class ViewerGroups : IDisposable
 {
-    // Per group, one member array per lane (index = lane).
-    private readonly ConcurrentDictionary<string, ViewerMailbox[][]> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ViewerGroup> _groups = new(StringComparer.Ordinal);
     private readonly Lock _membership = new();
     private readonly HubDiagnostics _diagnostics;
     private readonly ILogger<ViewerGroups> _logger;
     private readonly long _sendTimeoutMs;
+    private readonly long _idleGroupMs;
     private readonly ITimer _stallWatch;
     private readonly FanoutLane[] _lanes = Enumerable.Range(1, Math.Max(0, Environment.ProcessorCount - 1)).Select(index => new FanoutLane(index)).ToArray();
     private int _nextLane;
@@ -32,19 +34,35 @@ internal sealed partial class ViewerGroups : IDisposable
         _logger = logger;
         var timeout = options.Value.SendTimeout;
         _sendTimeoutMs = (long)timeout.TotalMilliseconds;
+        _idleGroupMs = (long)options.Value.IdleRunTimeout.TotalMilliseconds;
+
         // Four passes per timeout: a stalled viewer goes within 1.25 timeouts, and a pass over
         // thousands of idle viewers runs every few seconds, not every second.
         var period = TimeSpan.FromTicks(Math.Max(timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50));
-        _stallWatch = time.CreateTimer(_ => EvictStalled(), null, period, period);
+        _stallWatch = time.CreateTimer(_ => Sweep(), null, period, period);
     }
 
-    public void Join(string group, ViewerMailbox viewer)
+    /// <summary>Raised with a group whose number of viewers on this server changed.</summary>
+    public event Action<string>? MembershipChanged;
+
+    /// <summary>The newest frame of each environment sent to <paramref name="group"/> that this server has seen.</summary>
+    public IReadOnlyList<Frame> Newest(string group) => _groups.TryGetValue(group, out var members) ? members.NewestFrames() : [];
+
+    /// <summary>Viewers of <paramref name="group"/> on this server.</summary>
+    public int CountOf(string group) => _groups.TryGetValue(group, out var members) ? members.MemberCount : 0;
+
+    /// <summary>
+    /// Adds <paramref name="viewer"/> to <paramref name="group"/> and primes it with the newest frame
+    /// of each environment sent to the group; returns whether there were any.
+    /// </summary>
+    public bool Join(string group, ViewerMailbox viewer)
     {
+        var primed = false;
         lock (_membership)
         {
             if (viewer.Groups.Contains(group))
             {
-                return;
+                return false;
             }
 
             if (viewer.Lane < 0)
@@ -53,11 +71,32 @@ internal sealed partial class ViewerGroups : IDisposable
             }
 
             viewer.Groups.Add(group);
-            var existed = _groups.TryGetValue(group, out var current);
-            var lanes = existed ? (ViewerMailbox[][])current!.Clone() : NoMembers();
-            lanes[viewer.Lane] = [.. lanes[viewer.Lane], viewer];
-            _groups[group] = lanes;
-            _diagnostics.MembershipAdded(newGroup: !existed);
+            ViewerGroup members;
+            do
+            {
+                members = GroupOf(group);
+            }
+            while (!members.TryJoin(viewer));
+
+            primed = viewer.HasBacklog;
+            _diagnostics.MembershipAdded(newGroup: members.MemberCount == 1);
+        }
+
+        viewer.Kick();
+        MembershipChanged?.Invoke(group);
+        return primed;
+    }
+
+    /// <summary>
+    /// Primes a viewer that joined a group this server had no frames of with frames from a shared
+    /// store, unless a frame reached the group since it joined (that one is newer).
+    /// </summary>
+    public void Prime(string group, ViewerMailbox viewer, IEnumerable<(SerializedHubMessage Message, BacklogTag Tag)> frames)
+    {
+        if (_groups.TryGetValue(group, out var members))
+        {
+            members.PrimeIfNothingNewer(viewer, frames);
+            viewer.Kick();
         }
     }
 
@@ -65,32 +104,51 @@ internal sealed partial class ViewerGroups : IDisposable
     {
         lock (_membership)
         {
-            if (viewer.Groups.Remove(group))
+            if (!viewer.Groups.Remove(group))
             {
-                RemoveMember(group, viewer);
+                return;
             }
+
+            RemoveMember(group, viewer);
         }
+
+        MembershipChanged?.Invoke(group);
     }
 
     public void LeaveAll(ViewerMailbox viewer)
     {
+        string[] left;
         lock (_membership)
         {
-            foreach (var group in viewer.Groups)
+            left = [.. viewer.Groups];
+            foreach (var group in left)
             {
                 RemoveMember(group, viewer);
             }
 
             viewer.Groups.Clear();
         }
+
+        foreach (var group in left)
+        {
+            MembershipChanged?.Invoke(group);
+        }
     }
 
-    /// <summary>Offers <paramref name="frame"/> to every viewer of <paramref name="group"/> on this server.</summary>
+    /// <summary>Offers <paramref name="frame"/> to every viewer of <paramref name="group"/> on this server, and keeps it as the newest of its environment.</summary>
     public void Offer(string group, SerializedHubMessage frame, BacklogTag tag, IReadOnlyList<string>? excludedConnectionIds = null)
     {
-        if (!_groups.TryGetValue(group, out var lanes))
+        ViewerMailbox[][] lanes;
+        var members = GroupOf(group);
+        while (true)
         {
-            return;
+            lanes = members.Publish(frame, tag);
+            if (!members.Forgotten)
+            {
+                break;
+            }
+
+            members = GroupOf(group);
         }
 
         foreach (var lane in _lanes)
@@ -101,45 +159,50 @@ internal sealed partial class ViewerGroups : IDisposable
             }
         }
 
-        new Delivery(lanes[0], frame, tag, excludedConnectionIds).Offer();
+        if (lanes[0].Length != 0)
+        {
+            new Delivery(lanes[0], frame, tag, excludedConnectionIds).Offer();
+        }
     }
 
     public void Dispose() => _stallWatch.Dispose();
 
+    private ViewerGroup GroupOf(string group) =>
+        _groups.TryGetValue(group, out var members) && !members.Forgotten
+            ? members
+            : _groups.AddOrUpdate(group, static (_, lanes) => new ViewerGroup(lanes), static (_, existing, lanes) => existing.Forgotten ? new ViewerGroup(lanes) : existing, _lanes.Length + 1);
+
     private void RemoveMember(string group, ViewerMailbox viewer)
     {
-        if (!_groups.TryGetValue(group, out var current))
+        if (_groups.TryGetValue(group, out var members))
         {
-            return;
+            members.Leave(viewer);
+            _diagnostics.MembershipRemoved(groupGone: members.MemberCount == 0);
         }
-
-        var lanes = (ViewerMailbox[][])current.Clone();
-        lanes[viewer.Lane] = Array.FindAll(lanes[viewer.Lane], member => member != viewer);
-        var groupGone = Array.TrueForAll(lanes, members => members.Length == 0);
-        if (groupGone)
-        {
-            _groups.TryRemove(group, out _);
-        }
-        else
-        {
-            _groups[group] = lanes;
-        }
-
-        _diagnostics.MembershipRemoved(groupGone);
     }
 
-    private ViewerMailbox[][] NoMembers() => Enumerable.Repeat(Array.Empty<ViewerMailbox>(), _lanes.Length + 1).ToArray();
-
-    private void EvictStalled()
+    private void Sweep()
     {
         var now = Environment.TickCount64;
-        foreach (var viewer in _groups.Values.SelectMany(lanes => lanes).SelectMany(members => members))
+        foreach (var (name, members) in _groups)
         {
-            if (viewer.IsStalled(now, _sendTimeoutMs) && viewer.TryMarkEvicted())
+            foreach (var viewer in members.Members)
             {
-                Log.StalledViewerEvicted(_logger, viewer.Connection.ConnectionId, _sendTimeoutMs);
-                _diagnostics.ViewerEvicted();
-                viewer.Connection.Abort();
+                if (viewer.IsStalled(now, _sendTimeoutMs) && viewer.TryMarkEvicted())
+                {
+                    Log.StalledViewerEvicted(_logger, viewer.Connection.ConnectionId, _sendTimeoutMs);
+                    _diagnostics.ViewerEvicted();
+                    viewer.Connection.Abort();
+                }
+            }
+
+            // Under the membership lock, so no viewer joins the group while it goes.
+            lock (_membership)
+            {
+                if (members.TryForget(now, _idleGroupMs))
+                {
+                    _groups.TryRemove(new KeyValuePair<string, ViewerGroup>(name, members));
+                }
             }
         }
     }

@@ -41,6 +41,7 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
     /// <summary>Hands the viewer a message.</summary>
     public void Offer(SerializedHubMessage message, BacklogTag tag)
     {
+        SerializedHubMessage next;
         lock (_gate)
         {
             if (_writing)
@@ -49,10 +50,63 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
                 return;
             }
 
+            // Frames primed for a late joiner go first.
+            if (_count > 0)
+            {
+                Enqueue(message, tag);
+                next = Dequeue();
+            }
+            else
+            {
+                next = message;
+            }
+
             _writing = true;
         }
 
-        Pump(message);
+        Pump(next);
+    }
+
+    /// <summary>Whether messages wait to be written.</summary>
+    public bool HasBacklog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queues a message ahead of everything offered after it, without starting to write: a viewer
+    /// joining a group is primed under the group's lock, and written to once outside it (<see cref="Kick"/>).
+    /// </summary>
+    public void Prime(SerializedHubMessage message, BacklogTag tag)
+    {
+        lock (_gate)
+        {
+            Enqueue(message, tag);
+        }
+    }
+
+    /// <summary>Starts writing what <see cref="Prime"/> queued, unless a write is under way.</summary>
+    public void Kick()
+    {
+        SerializedHubMessage next;
+        lock (_gate)
+        {
+            if (_writing || _count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+            next = Dequeue();
+        }
+
+        Pump(next);
     }
 
     /// <summary>Whether the write in flight started more than <paramref name="timeoutMs"/> before <paramref name="now"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Fanout;
 using StackExchange.Redis;
@@ -6,11 +7,11 @@ using StackExchange.Redis;
 namespace Brax.Viewer.Hubs.ScaleOut;
 
 /// <summary>
-/// The newest frame of each group, in Redis (key <c>PREFIX:latest-frame:GROUP</c>) so any instance
-/// can show it to a viewer that joins late, and in this process for when Redis cannot be read.
-/// Writes are throttled to one per <see cref="RedisScaleOutOptions.LatestFrameInterval"/> per group,
-/// and the last frame of a burst is always written: a SET of every megabyte frame would double the
-/// Redis traffic of a stream.
+/// The newest frame of each environment of each group in Redis (hash <c>PREFIX:latest-frame:GROUP</c>,
+/// one field per <c>env_id</c>), for instances that have not seen a group's frames themselves. Writes
+/// are throttled to one per <see cref="RedisScaleOutOptions.LatestFrameInterval"/> per group, and the
+/// last frame of each environment in a burst is always written: a write of every megabyte frame would
+/// double the Redis traffic of a stream.
 /// </summary>
 internal sealed class RedisLatestFrameStore(RedisConnection redis) : ILatestFrameStore
 {
@@ -20,22 +21,31 @@ internal sealed class RedisLatestFrameStore(RedisConnection redis) : ILatestFram
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly long _intervalMs = (long)redis.Options.LatestFrameInterval.TotalMilliseconds;
 
-    public async ValueTask<Frame?> GetAsync(string group, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<Frame>> GetAsync(string group, CancellationToken cancellationToken = default)
     {
-        var local = _slots.TryGetValue(group, out var slot) ? slot.Newest : null;
         if (redis.Multiplexer is not { IsConnected: true } multiplexer)
         {
-            return local;
+            return [];
         }
 
         try
         {
-            var value = await multiplexer.GetDatabase().StringGetAsync(redis.Key("latest-frame", group)).WaitAsync(redis.Options.CommandTimeout, cancellationToken);
-            return value.HasValue && Frame.TryWrap((byte[])value!, out var frame, out _) ? frame : local;
+            var fields = await multiplexer.GetDatabase().HashGetAllAsync(redis.Key("latest-frame", group)).WaitAsync(redis.Options.CommandTimeout, cancellationToken);
+            var frames = new List<Frame>(fields.Length);
+            foreach (var field in fields)
+            {
+                // Redis is shared infrastructure: check what comes out of it as we check what streamers send.
+                if (Frame.TryWrap((byte[])field.Value!, out var frame, out _))
+                {
+                    frames.Add(frame);
+                }
+            }
+
+            return frames;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return local;
+            return [];
         }
     }
 
@@ -45,8 +55,7 @@ internal sealed class RedisLatestFrameStore(RedisConnection redis) : ILatestFram
         long wait;
         lock (slot)
         {
-            slot.Newest = frame;
-            slot.Pending = frame;
+            slot.Pending[frame.EnvId ?? -1] = frame;
             if (slot.Scheduled)
             {
                 return;
@@ -74,24 +83,27 @@ internal sealed class RedisLatestFrameStore(RedisConnection redis) : ILatestFram
 
     private void Write(Slot slot)
     {
-        Frame? frame;
+        HashEntry[] fields;
         lock (slot)
         {
-            frame = slot.Pending;
-            slot.Pending = null;
+            fields = [.. slot.Pending.Select(pending => new HashEntry(pending.Key.ToString(CultureInfo.InvariantCulture), pending.Value.Utf8Json))];
+            slot.Pending.Clear();
             slot.Scheduled = false;
             slot.LastWrite = Environment.TickCount64;
         }
 
-        if (frame is null || redis.Multiplexer is not { IsConnected: true } multiplexer)
+        if (fields.Length == 0 || redis.Multiplexer is not { IsConnected: true } multiplexer)
         {
             return;
         }
 
         try
         {
-            // Asynchronous fire-and-forget: never waits for Redis's write lock on the streamer's thread.
-            _ = multiplexer.GetDatabase().StringSetAsync(redis.Key("latest-frame", slot.Group), frame.Utf8Json, Expiry, flags: CommandFlags.FireAndForget);
+            // Asynchronous fire-and-forget: never waits for Redis on the streamer's thread.
+            var database = multiplexer.GetDatabase();
+            var key = redis.Key("latest-frame", slot.Group);
+            _ = database.HashSetAsync(key, fields, CommandFlags.FireAndForget);
+            _ = database.KeyExpireAsync(key, Expiry, flags: CommandFlags.FireAndForget);
         }
         catch (RedisException)
         {
@@ -103,9 +115,7 @@ internal sealed class RedisLatestFrameStore(RedisConnection redis) : ILatestFram
     {
         public string Group { get; } = group;
 
-        public Frame? Newest { get; set; }
-
-        public Frame? Pending { get; set; }
+        public Dictionary<int, Frame> Pending { get; } = [];
 
         public bool Scheduled { get; set; }
 

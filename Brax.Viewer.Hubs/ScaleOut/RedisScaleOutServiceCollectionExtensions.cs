@@ -47,6 +47,7 @@ internal static class RedisScaleOutServiceCollectionExtensions
         services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<RedisFrameBackplane>());
         services.AddHostedService(provider => provider.GetRequiredService<RedisFrameBackplane>());
         services.TryAddSingleton<ILatestFrameStore, RedisLatestFrameStore>();
+        services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<ILatestFrameStore>());
         services.TryAddSingleton<IRenderStateStore, RedisRenderStateStore>();
         services.TryAddSingleton<RedisSceneStore>();
         services.TryAddSingleton<ISceneStore>(provider => provider.GetRequiredService<RedisSceneStore>());

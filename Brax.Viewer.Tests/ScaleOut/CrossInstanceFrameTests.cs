@@ -133,24 +133,49 @@ public sealed class CrossInstanceFrameTests(ThreeInstances instances) : IClassFi
     }
 
     [Fact]
-    public async Task The_newest_frame_of_a_run_is_kept_in_Redis_for_late_joiners()
+    public async Task A_viewer_joining_on_another_instance_is_shown_the_newest_frame_of_each_environment_at_once()
     {
-        const string run = "late-joiners";
+        const string run = "late-joiners-across";
+        await using var streamer = await RawClient.ConnectAsync(Cluster.B.WebSocket($"ws/frame?is_streamer=true&run={run}"));
+        for (var number = 1; number <= 12; number++)
+        {
+            await streamer.SendAsync(TestFrames.OfEnv(number, env: number % 3));
+        }
+
+        // The frames have reached C once its copy holds the last one.
+        await Eventually.HoldsAsync(
+            () => Cluster.C.GetRequiredService<ViewerGroups>().Newest(HubGroups.FrameViewers(run)).Any(frame => TestFrames.NumberOf(frame.ToString()) == 12),
+            "the frames crossed to C");
+        await using var late = await RawClient.ConnectAsync(Cluster.C.WebSocket($"ws/frame?run={run}"));
+
+        var shown = new[] { await late.ReceiveAsync(), await late.ReceiveAsync(), await late.ReceiveAsync() };
+        shown.Select(TestFrames.NumberOf).Should().BeEquivalentTo([10, 11, 12], "the newest frame of environments 1, 2 and 0");
+        await late.ExpectNothingAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task An_instance_that_starts_after_the_stream_shows_late_joiners_the_newest_frames_kept_in_Redis()
+    {
+        const string run = "late-joiners-redis";
         await using var streamer = await RawClient.ConnectAsync(Cluster.B.WebSocket($"ws/frame?is_streamer=true&run={run}"));
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Redis.ConnectionString);
         for (var number = 1; number <= 30; number++)
         {
-            await streamer.SendAsync(TestFrames.Numbered(number));
+            await streamer.SendAsync(TestFrames.OfEnv(number, env: number % 2));
         }
 
-        // Writes are throttled, but the last frame of a burst always lands.
+        // Writes are throttled, but the last frame of each environment in a burst always lands.
+        var key = $"brax-viewer:latest-frame:{HubGroups.FrameViewers(run)}";
         await Eventually.HoldsAsync(
-            () => redis.GetDatabase().StringGet($"brax-viewer:latest-frame:{HubGroups.FrameViewers(run)}") == TestFrames.Numbered(30),
-            "the newest frame is in Redis");
+            () => redis.GetDatabase().HashGet(key, "0") == TestFrames.OfEnv(30, env: 0) && redis.GetDatabase().HashGet(key, "1") == TestFrames.OfEnv(29, env: 1),
+            "the newest frame of each environment is in Redis");
 
-        // Any other instance can read it.
-        var latest = await Cluster.C.GetRequiredService<ILatestFrameStore>().GetAsync(HubGroups.FrameViewers(run));
-        latest!.ToString().Should().Be(TestFrames.Numbered(30));
+        await using var fresh = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = Cluster.Redis.ConnectionString });
+        await Eventually.HoldsAsync(() => fresh.GetRequiredService<ScaleOutStatus>().IsReady, "the new instance reached Redis");
+        await using var late = await RawClient.ConnectAsync(fresh.WebSocket($"ws/frame?run={run}"));
+
+        var shown = new[] { await late.ReceiveAsync(), await late.ReceiveAsync() };
+        shown.Should().BeEquivalentTo([TestFrames.OfEnv(30, env: 0), TestFrames.OfEnv(29, env: 1)]);
     }
 
     private Task AllJoinedAsync(params int[] counts)

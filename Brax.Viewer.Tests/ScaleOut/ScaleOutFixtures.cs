@@ -18,6 +18,10 @@ public static class TestFrames
     public static string Numbered(int number, int padBytes = 0) =>
         $$"""{"x":{"pos":[[0.1,-2.5e-300,{{number}}.5]],"rot":[[0.7071067811865476,0,0.7071067811865476,0]]},"seq":{{number}},"pad":"{{new string('p', padBytes)}}"}""";
 
+    /// <summary>A numbered frame of one environment of a batched scene.</summary>
+    public static string OfEnv(int number, int env) =>
+        $$"""{"x":{"pos":[[0.1,0.2,{{number}}.5]],"rot":[[1,0,0,0]]},"seq":{{number}},"env_id":{{env}}}""";
+
     public static int NumberOf(string frame)
     {
         var start = frame.IndexOf("\"seq\":", StringComparison.Ordinal) + 6;
