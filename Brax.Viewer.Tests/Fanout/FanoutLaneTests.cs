@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Reflection;
+using Brax.Viewer.Client;
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Hubs.Hubs;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -14,7 +16,8 @@ namespace Brax.Viewer.Tests.Fanout;
 
 public sealed class FanoutLaneTests
 {
-    private const string Group = "frames:default";
+    // The group a server puts the default run's viewers in, not a name of the test's own.
+    private static readonly string Group = HubGroups.FrameViewers(RunContract.DefaultRun);
 
     [Fact]
     public void A_frame_posted_while_a_lane_stands_down_is_delivered_without_waiting_for_the_next_one()
