@@ -1,6 +1,6 @@
 using Brax.Viewer.Server.Scenes;
 
-namespace Brax.Viewer.Tests.Viewer;
+namespace Brax.Viewer.Tests.Scenes;
 
 public sealed class SceneCommandLineTests
 {

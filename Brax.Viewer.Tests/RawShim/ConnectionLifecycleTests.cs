@@ -3,7 +3,7 @@ using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Tests.Infrastructure;
 
-namespace Brax.Viewer.Tests.RawEndpoints;
+namespace Brax.Viewer.Tests.RawShim;
 
 public sealed class ConnectionLifecycleTests : IAsyncLifetime
 {

@@ -3,11 +3,11 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Brax.Viewer.Server.Demo;
 using Brax.Viewer.Tests.Infrastructure;
+using Brax.Viewer.Tests.Viewer;
 using Microsoft.Playwright;
 
-namespace Brax.Viewer.Tests.Viewer.Browser;
+namespace Brax.Viewer.Tests.Page.Browser;
 
 /// <summary>The viewer page in headless Chromium against the real server.</summary>
 [Collection(ChromiumGroup.Name)]
@@ -243,26 +243,6 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
         var image = PngImage.Decode(await File.ReadAllBytesAsync(path));
         CoveredFraction(image).Should().BeGreaterThan(0.05);
         page.AssertClean(Server.BaseUri);
-    }
-
-    [Fact]
-    public async Task Demo_streams_a_moving_scene_through_the_server()
-    {
-        await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:Demo"] = "true" });
-        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, server.Http("/"));
-        await page.WaitForViewerAsync();
-        await page.WaitForAsync("window.braxViewer.stats.applied > 3", 20_000);
-
-        var first = await page.PosesAsync();
-        await Task.Delay(400);
-        var second = await page.PosesAsync();
-
-        first.Should().HaveCount(DemoScene.Links);
-        Enumerable.Range(0, DemoScene.Links).Count(i => Distance(first[i].Pos, second[i].Pos) > 1e-3 || Distance(first[i].Rot, second[i].Rot) > 1e-3)
-            .Should().BeGreaterThanOrEqualTo(3, "the demo moves its bodies continuously");
-        await page.WaitForAsync("window.braxViewer.stats.frameFps > 5", 10_000);
-        await page.ScreenshotAsync("demo");
-        page.AssertClean(server.BaseUri);
     }
 
     /// <summary>Sends <paramref name="frames"/>, then repeats the newest frame of each env until the page shows them all.</summary>
