@@ -187,6 +187,9 @@ public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
         for (var seq = first; seq < first + count; seq++)
         {
             await streamer.SendAsync(StampedFrame(seq));
+
+            // Pacing, not waiting: a training loop streams at a rate, and the latency of healthy
+            // viewers is measured at that rate rather than in one burst.
             await Task.Delay(2);
         }
 

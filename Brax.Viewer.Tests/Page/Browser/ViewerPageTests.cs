@@ -86,7 +86,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
         await page.WaitForConnectedAsync();
 
         using var streamer = await RawStreamer.ConnectAsync(Server.BaseUri, run);
-        await StreamUntilShownAsync(page, streamer, BraxFixtures.Frames("cartpole_batched4"), 8);
+        await StreamUntilShownAsync(page, streamer, BraxFixtures.Frames("cartpole_batched4"), BraxFixtures.Links("cartpole_batched4"));
 
         page.AssertClean(Server.BaseUri);
     }
@@ -176,7 +176,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
             await page.WaitForAsync("window.braxViewer.connections.control === 'open' && window.braxViewer.connections.frame === 'open'", 15_000);
             await page.WaitForAsync("window.braxViewer.poses().length === 4 && window.braxViewer.rendering === false", 10_000);
             using var streamer = await RawStreamer.ConnectAsync(server.BaseUri, "default");
-            await StreamUntilShownAsync(page, streamer, BraxFixtures.Frames("arm")[..10], 4);
+            await StreamUntilShownAsync(page, streamer, BraxFixtures.Frames("arm")[..10], BraxFixtures.Links("arm"));
 
             // Refused connections while the server is down are the only errors the browser may log.
             page.AssertClean(server.BaseUri, e => e.Contains("WebSocket connection to", StringComparison.Ordinal) || e.Contains("ERR_CONNECTION_REFUSED", StringComparison.Ordinal));
@@ -257,6 +257,8 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
         foreach (var frame in frames)
         {
             await streamer.SendAsync(frame);
+
+            // Pacing, not waiting: the page sees a stream at a training loop's rate, not one burst.
             await Task.Delay(4);
         }
 
@@ -287,6 +289,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
             // of every env makes the final state certain to arrive.
             foreach (var frame in lastPerEnv)
             {
+                // Spaced so each resend can be shown before the next; the loop ends when the page matches.
                 await streamer.SendAsync(frame);
                 await Task.Delay(30);
             }
