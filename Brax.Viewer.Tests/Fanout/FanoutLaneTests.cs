@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Reflection;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.Hubs;
-using Microsoft.AspNetCore.Connections;
+using Brax.Viewer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,18 +61,7 @@ public sealed class FanoutLaneTests
 
         public PipeWriter Output => this;
 
-        public HubConnectionContext Connect()
-        {
-            var connection = new HubConnectionContext(
-                new DefaultConnectionContext(Guid.NewGuid().ToString(), this, this),
-                new HubConnectionContextOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), ClientTimeoutInterval = TimeSpan.FromSeconds(30) },
-                NullLoggerFactory.Instance);
-
-            // The handshake sets the protocol in a real connection; this one has none.
-            typeof(HubConnectionContext).GetProperty(nameof(HubConnectionContext.Protocol), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!
-                .SetValue(connection, new JsonHubProtocol());
-            return connection;
-        }
+        public HubConnectionContext Connect() => InMemoryHubConnection.Create(this);
 
         public override void Advance(int bytes)
         {
