@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Brax.Viewer.Client;
+using Brax.Viewer.LoadGen.Hosting;
 using Brax.Viewer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Brax.Viewer.LoadGen.Frames;
+using Brax.Viewer.LoadGen.Hosting;
 using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests;

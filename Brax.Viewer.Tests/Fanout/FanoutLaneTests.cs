@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Reflection;
+using Brax.Viewer.Client;
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
-using Microsoft.AspNetCore.Connections;
+using Brax.Viewer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,7 +14,8 @@ namespace Brax.Viewer.Tests.Fanout;
 
 public sealed class FanoutLaneTests
 {
-    private const string Group = "frames:default";
+    // The group a server puts the default run's viewers in, not a name of the test's own.
+    private static readonly string Group = HubGroups.FrameViewers(RunContract.DefaultRun);
 
     [Fact]
     public void A_frame_posted_while_a_lane_stands_down_is_delivered_without_waiting_for_the_next_one()
@@ -59,18 +60,7 @@ public sealed class FanoutLaneTests
 
         public PipeWriter Output => this;
 
-        public HubConnectionContext Connect()
-        {
-            var connection = new HubConnectionContext(
-                new DefaultConnectionContext(Guid.NewGuid().ToString(), this, this),
-                new HubConnectionContextOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), ClientTimeoutInterval = TimeSpan.FromSeconds(30) },
-                NullLoggerFactory.Instance);
-
-            // The handshake sets the protocol in a real connection; this one has none.
-            typeof(HubConnectionContext).GetProperty(nameof(HubConnectionContext.Protocol), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!
-                .SetValue(connection, new JsonHubProtocol());
-            return connection;
-        }
+        public HubConnectionContext Connect() => InMemoryHubConnection.Create(this);
 
         public override void Advance(int bytes)
         {

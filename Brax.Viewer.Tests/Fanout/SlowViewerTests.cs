@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Brax.Viewer.Hubs.Diagnostics;
+using Brax.Viewer.LoadGen.Hosting;
 using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests.Fanout;
@@ -186,6 +187,9 @@ public sealed class SlowViewerTests(Xunit.Abstractions.ITestOutputHelper output)
         for (var seq = first; seq < first + count; seq++)
         {
             await streamer.SendAsync(StampedFrame(seq));
+
+            // Pacing, not waiting: a training loop streams at a rate, and the latency of healthy
+            // viewers is measured at that rate rather than in one burst.
             await Task.Delay(2);
         }
 

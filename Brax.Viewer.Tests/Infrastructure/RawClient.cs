@@ -61,6 +61,7 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>Asserts that nothing arrives for <paramref name="quiet"/>.</summary>
     public async Task ExpectNothingAsync(TimeSpan quiet)
     {
+        // A fixed wait on purpose: "nothing arrives" has no event to wait for, only a span to watch.
         await Task.Delay(quiet);
         if (_messages.Reader.TryRead(out var message))
         {

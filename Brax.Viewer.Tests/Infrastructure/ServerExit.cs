@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Brax.Viewer.LoadGen.Hosting;
 
 namespace Brax.Viewer.Tests.Infrastructure;
 

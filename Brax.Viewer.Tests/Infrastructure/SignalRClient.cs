@@ -61,6 +61,7 @@ public sealed class SignalRClient : IAsyncDisposable
 
     public bool TryTakeFrame(out Frame? frame) => _frames.Reader.TryRead(out frame);
 
+    // The two waits below are fixed on purpose: "nothing arrives" has no event to wait for, only a span to watch.
     public async Task ExpectNoFrameAsync(TimeSpan quiet)
     {
         await Task.Delay(quiet);

@@ -92,8 +92,17 @@ public sealed class CrossInstanceFrameTests(ThreeInstances instances) : IClassFi
     {
         const string run = "one-copy";
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Redis.ConnectionString);
-        var published = 0;
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("brax-viewer:frames"), (_, _) => Interlocked.Increment(ref published));
+
+        // The frame numbers on the channel, in the order Redis carried them (a queue keeps that order).
+        var published = new List<int>();
+        var channel = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("brax-viewer:frames"));
+        channel.OnMessage(message =>
+        {
+            lock (published)
+            {
+                published.Add(TestFrames.NumberOf((byte[])message.Message!));
+            }
+        });
 
         var viewers = new List<RawClient>();
         try
@@ -118,10 +127,15 @@ public sealed class CrossInstanceFrameTests(ThreeInstances instances) : IClassFi
                 }
             }
 
-            // The test's own subscriber hears Redis on its own schedule: wait for the ten, then for anything more.
-            await Eventually.HoldsAsync(() => Volatile.Read(ref published) >= 10, "Redis carried the frames");
-            await Task.Delay(300);
-            Volatile.Read(ref published).Should().Be(10, "six viewers on two other instances still take one message per frame");
+            // One more frame closes the count: A publishes in order on one connection, so every copy it
+            // made of frames 1-10 is on the channel before frame 11, and the count is complete the
+            // moment 11 arrives, with no quiet period to guess.
+            await streamer.SendAsync(TestFrames.Numbered(11));
+            await Eventually.HoldsAsync(() => { lock (published) { return published.Contains(11); } }, "Redis carried the closing frame");
+            lock (published)
+            {
+                published.Should().Equal(Enumerable.Range(1, 11), "six viewers on two other instances still take one message per frame");
+            }
         }
         finally
         {

@@ -24,24 +24,25 @@ public sealed class SlowRedisTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => a.GetRequiredService<HubDiagnostics>().ViewerMemberships == 1 && b.GetRequiredService<HubDiagnostics>().ViewerMemberships == 1, "viewers joined");
         await using var streamer = await RawClient.ConnectAsync(a.WebSocket("ws/frame?is_streamer=true"));
 
-        // Redis stops answering for a second while 40 frames are streamed.
+        // Redis stops answering for a second while 40 frames are streamed. CLIENT PAUSE answers once
+        // the pause is in force, so the frames are certain to meet a Redis that holds every command
+        // (DEBUG SLEEP gave no sign of when its sleep began, so the test had to guess with a delay).
         await using var admin = await ConnectionMultiplexer.ConnectAsync(_cluster.Redis.ConnectionString + ",allowAdmin=true");
-        var sleep = admin.GetDatabase().ExecuteAsync("DEBUG", "SLEEP", "1");
-        await Task.Delay(100);
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1000", "ALL");
+
+        // Each frame goes once the local viewer has the one before: a Redis that keeps up then has
+        // about one frame in flight and nothing is skipped, so the skips below are the stall's doing
+        // (a burst of 40 would overrun the 4-frame budget even with Redis answering).
         for (var number = 1; number <= 40; number++)
         {
             await streamer.SendAsync(TestFrames.Numbered(number, FrameBytes));
-        }
-
-        for (var number = 1; number <= 40; number++)
-        {
             TestFrames.NumberOf(await viewerA.ReceiveBytesAsync(TimeSpan.FromSeconds(2))).Should().Be(number, "local viewers get every frame while Redis stalls");
         }
 
-        await sleep;
         a.GetRequiredService<HubDiagnostics>().FramesSkipped.Should().BeGreaterThan(0, "frames beyond the budget skipped the other instance instead of queueing");
 
-        // Once Redis answers again (and what was in flight has drained), B gets the newest frames again.
+        // Once the pause ends and what was in flight has drained, B gets the newest frames again; the
+        // loop sends until it does, so it takes as long as Redis takes and no longer.
         var sent = 40;
         var received = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Brax.Viewer.LoadGen.Hosting;
 using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests.Startup;

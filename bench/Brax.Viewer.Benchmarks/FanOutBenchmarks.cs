@@ -29,7 +29,8 @@ namespace Brax.Viewer.Benchmarks;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet disposes through [GlobalCleanup].")]
 public class FanOutBenchmarks
 {
-    private const string Group = "frames:default";
+    // The group a server puts the default run's viewers in, not a name of the test's own.
+    private static readonly string Group = HubGroups.FrameViewers(RunContract.DefaultRun);
     private readonly List<HubConnectionContext> _connections = [];
     private ViewerGroups _groups = null!;
     private Frame _frame = null!;

@@ -1,73 +1,135 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Brax.Viewer.LoadGen.Hosting;
 
 /// <summary>
-/// The server under test, as a child process on a free loopback port, so its CPU and memory can be
-/// read apart from the generator's and each process has its own open-file limit.
+/// The server as its own process (a built <c>Brax.Viewer.Server.dll</c> run by <c>dotnet</c>), for
+/// what an in-process server cannot show: its CPU and memory apart from its clients', an open-file
+/// limit of its own, and how it starts from the outside (arguments, environment, a published copy).
+/// The load generator measures it; the tests start it the same way.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StreamWriter _log;
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
 
-    private ServerProcess(Process process, StreamWriter log, Uri baseUri)
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly StreamWriter? _log;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process, StreamWriter? log)
     {
         _process = process;
         _log = log;
-        BaseUri = baseUri;
     }
 
-    public Uri BaseUri { get; }
+    /// <summary>Where the server listens, as its own start-up log announced it (any-address binds read as 127.0.0.1).</summary>
+    public Uri BaseUri { get; private set; } = null!;
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, IEnumerable<string> extraArgs, IReadOnlyDictionary<string, string> environment, string logPath, CancellationToken cancellationToken)
+    /// <summary>Every line the server wrote to stdout and stderr so far.</summary>
+    public IReadOnlyList<string> Output
     {
-        if (!File.Exists(serverDll))
+        get
         {
-            throw new FileNotFoundException($"server not built: {serverDll} (dotnet build -c Release Brax.Viewer.Server)", serverDll);
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The server built in this repository in the configuration of the running assembly (a Release
+    /// test run starts the Release server), found upwards from the assembly's directory.
+    /// </summary>
+    public static string ServerDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(RepositoryRoot(), "Brax.Viewer.Server", "bin", configuration, "net10.0", "Brax.Viewer.Server.dll");
+        }
+    }
+
+    public Uri Http(string pathAndQuery) => new(BaseUri, pathAndQuery);
+
+    public Uri WebSocket(string pathAndQuery) => new(new UriBuilder(BaseUri) { Scheme = "ws" }.Uri, pathAndQuery);
+
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="dll"/> <paramref name="arguments"/></c> (by default <see cref="ServerDll"/>)
+    /// with <paramref name="environment"/> added to this process's own, and returns once the server
+    /// logs that it listens. The address comes from that line, so <c>--urls http://127.0.0.1:0</c>,
+    /// <c>PORT</c> and the defaults all work; a server that logs below Information must keep
+    /// <c>Microsoft.Hosting.Lifetime</c> at Information. With <paramref name="logPath"/>, the
+    /// server's output is also written to that file as it comes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server exited before it listened; the message holds its output.</exception>
+    /// <exception cref="TimeoutException">It did not listen within 30 s; it has been stopped.</exception>
+    public static async Task<ServerProcess> StartAsync(
+        IEnumerable<string> arguments,
+        IEnumerable<KeyValuePair<string, string>>? environment = null,
+        string? dll = null,
+        string? logPath = null,
+        CancellationToken cancellationToken = default)
+    {
+        // Absolute, since the server runs in the dll's directory (its content root) and a relative path would not resolve there.
+        dll = Path.GetFullPath(dll ?? ServerDll);
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"server not built: {dll} (dotnet build -c Release Brax.Viewer.Server)", dll);
         }
 
-        var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        start.ArgumentList.Add(serverDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-
-        // Per-connection information logs would be measured as server cost; warnings still show.
-        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
-        foreach (var arg in extraArgs)
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
         {
-            start.ArgumentList.Add(arg);
+            start.ArgumentList.Add(argument);
         }
 
-        foreach (var (key, value) in environment)
+        // The address is read from the console log: no inherited URL setting may move it, and the
+        // line must be in the plain format the pattern expects.
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment ?? [])
         {
             start.Environment[key] = value;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        StreamWriter? log = null;
+        if (logPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+            log = new StreamWriter(logPath) { AutoFlush = true };
+        }
 
-        var server = new ServerProcess(process, log, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(new Process { StartInfo = start }, log);
+        server._process.OutputDataReceived += (_, e) => server.Collect(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Collect(e.Data);
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        _ = server.ReportEarlyExitAsync();
+
         try
         {
-            await server.WaitHealthyAsync(cancellationToken);
+            server.BaseUri = await server._listening.Task.WaitAsync(StartLimit, cancellationToken);
             return server;
+        }
+        catch (TimeoutException)
+        {
+            var output = string.Join('\n', server.Output);
+            await server.DisposeAsync();
+            throw new TimeoutException($"the server did not log that it listens within {StartLimit.TotalSeconds:F0} s; its output:\n{output}");
         }
         catch
         {
@@ -76,8 +138,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Resident memory of the server process, in bytes (VmRSS).</summary>
+    public long ResidentBytes() => ProcessStats.Read(Pid).RssBytes;
+
     public async ValueTask DisposeAsync()
     {
+        // Stopped on purpose: not an exit at start-up to report.
+        _listening.TrySetCanceled();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -85,58 +152,60 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        await _log.DisposeAsync();
+        if (_log is not null)
+        {
+            await _log.DisposeAsync();
+        }
     }
 
-    private static void Write(StreamWriter log, string? line)
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Brax.Viewer.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Brax.Viewer.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private void Collect(string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        lock (log)
+        lock (_output)
         {
-            log.WriteLine(line);
+            _output.Add(line);
+            _log?.WriteLine(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            var address = match.Groups[1].Value
+                .Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+                .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
+            _listening.TrySetResult(new Uri(address + "/"));
         }
     }
 
-    private static int FreePort()
+    private async Task ReportEarlyExitAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        await _process.WaitForExitAsync();
+        if (_listening.Task.IsCompleted)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"the server exited with code {_process.ExitCode} at start-up; see its log");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(BaseUri, "healthz"), cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            await Task.Delay(100, cancellationToken);
+            return;
         }
 
-        throw new TimeoutException("the server did not answer /healthz within 30 s");
+        // WaitForExitAsync returns once the redirected output has been read to its end, so Output is whole.
+        _listening.TrySetException(new InvalidOperationException(
+            string.Create(CultureInfo.InvariantCulture, $"the server exited with code {_process.ExitCode} at start-up; its output:\n{string.Join('\n', Output)}")));
     }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
 }

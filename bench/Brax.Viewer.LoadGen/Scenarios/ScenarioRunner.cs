@@ -51,7 +51,7 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
         else
         {
             var logPath = Path.Combine(settings.OutputDirectory, $"{scenario.Name}.server.log");
-            child = await ServerProcess.StartAsync(settings.ServerDll, scenario.ServerArgs, settings.ServerEnvironment, logPath, cancellationToken);
+            child = await ServerProcess.StartAsync(ServerArguments(scenario), settings.ServerEnvironment, settings.ServerDll, logPath, cancellationToken);
             (server, pid) = (child.BaseUri, child.Pid);
             settings.Log.WriteLine($"server pid {child.Pid} at {child.BaseUri}");
         }
@@ -71,6 +71,18 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
             }
         }
     }
+
+    /// <summary>A free loopback port, the scenario's own arguments last so they can override.</summary>
+    private static IEnumerable<string> ServerArguments(Scenario scenario) =>
+    [
+        "--urls", "http://127.0.0.1:0",
+
+        // Per-connection information logs would be measured as server cost; warnings still show,
+        // and so does the line that says where the server listens.
+        "--Logging:LogLevel:Default=Warning",
+        "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+        .. scenario.ServerArgs,
+    ];
 
     private async Task<Report> RunStreamingAsync(Connector connector, Uri server, int? pid, DateTimeOffset started, string loadBefore, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 using Brax.Viewer.Tests.Infrastructure;
 using Microsoft.Playwright;
 
-namespace Brax.Viewer.Tests.Viewer.Browser;
+namespace Brax.Viewer.Tests.Page.Browser;
 
 /// <summary>
 /// One headless Chromium (Debian's, driven by Playwright; no browser download) and one server for
@@ -58,10 +58,4 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
         _playwright?.Dispose();
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ChromiumGroup : ICollectionFixture<ChromiumFixture>
-{
-    public const string Name = "Chromium";
 }

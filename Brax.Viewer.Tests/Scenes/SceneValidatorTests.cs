@@ -1,9 +1,8 @@
 using System.Text;
-using Brax.Viewer.Server.Demo;
 using Brax.Viewer.Server.Scenes;
 using Brax.Viewer.Tests.Infrastructure;
 
-namespace Brax.Viewer.Tests.Viewer;
+namespace Brax.Viewer.Tests.Scenes;
 
 public sealed class SceneValidatorTests
 {
@@ -60,15 +59,6 @@ public sealed class SceneValidatorTests
 
         result.IsValid.Should().BeFalse();
         result.Error.Should().Be("brax v1 (config/pos/rot) scene format is not supported");
-    }
-
-    [Fact]
-    public void Demo_scene_is_valid()
-    {
-        var result = SceneValidator.Validate(DemoScene.SystemJson());
-
-        result.Error.Should().BeNull();
-        result.Info!.Links.Should().Be(DemoScene.Links);
     }
 
     [Fact]

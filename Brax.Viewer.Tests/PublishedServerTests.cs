@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Brax.Viewer.LoadGen.Hosting;
 using Brax.Viewer.Tests.Infrastructure;
+using Brax.Viewer.Tests.ScaleOut;
 
-namespace Brax.Viewer.Tests.ScaleOut;
+namespace Brax.Viewer.Tests;
 
 /// <summary>The <c>dotnet publish</c> output, started as App Service starts it: a port in <c>PORT</c>, Production, no --urls.</summary>
 public sealed class PublishedServerTests : IAsyncLifetime

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Brax.Viewer.Tests.Viewer.Browser;
+namespace Brax.Viewer.Tests.Page.Browser;
 
 /// <summary>Just enough PNG decoding (8-bit RGB/RGBA, not interlaced: what Chromium writes) to inspect screenshots.</summary>
 internal sealed class PngImage

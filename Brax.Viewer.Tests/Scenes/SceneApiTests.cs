@@ -6,7 +6,7 @@ using System.Text.Json;
 using Brax.Viewer.Server.Startup;
 using Brax.Viewer.Tests.Infrastructure;
 
-namespace Brax.Viewer.Tests.Viewer;
+namespace Brax.Viewer.Tests.Scenes;
 
 public sealed class SceneApiTests : IAsyncLifetime, IDisposable
 {
@@ -188,43 +188,6 @@ public sealed class SceneApiTests : IAsyncLifetime, IDisposable
         JsonDocument.Parse(await Receive(mine)).RootElement.GetProperty("type").GetString().Should().Be("refresh_web");
         var nothing = () => Receive(other, TimeSpan.FromMilliseconds(300));
         await nothing.Should().ThrowAsync<OperationCanceledException>();
-    }
-
-    [Fact]
-    public async Task Page_is_served_with_waiting_or_loaded_marker()
-    {
-        var waiting = await _http.GetStringAsync("/?run=page-empty");
-        await Put("/api/system?run=page-full", BraxFixtures.System("cartpole"));
-        var loaded = await _http.GetStringAsync("/?run=page-full");
-
-        waiting.Should().Contain("data-scene=\"none\"").And.Contain("Waiting for a scene");
-        loaded.Should().Contain("data-scene=\"loaded\"");
-    }
-
-    [Theory]
-    [InlineData("/assets/viewer.js", "text/javascript")]
-    [InlineData("/assets/style.css", "text/css")]
-    [InlineData("/favicon.ico", "image/svg+xml")]
-    [InlineData("/assets/favicon.svg", "image/svg+xml")]
-    public async Task Page_assets_are_served_from_the_server(string path, string mediaType)
-    {
-        var response = await _http.GetAsync(path);
-
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        response.Content.Headers.ContentType!.MediaType.Should().Be(mediaType);
-        (await response.Content.ReadAsByteArrayAsync()).Should().NotBeEmpty();
-    }
-
-    [Fact]
-    public async Task Page_bundle_names_no_outside_host()
-    {
-        var script = await _http.GetStringAsync("/assets/viewer.js");
-        var html = await _http.GetStringAsync("/");
-
-        foreach (var text in new[] { script, html })
-        {
-            text.Should().NotContainAny("unpkg.com", "jsdelivr", "cdnjs", "googleapis");
-        }
     }
 
     [Fact]

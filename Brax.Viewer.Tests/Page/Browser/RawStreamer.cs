@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 
-namespace Brax.Viewer.Tests.Viewer.Browser;
+namespace Brax.Viewer.Tests.Page.Browser;
 
 /// <summary>A streamer on the raw endpoint, as a training process connects: <c>/ws/frame?is_streamer=true</c>.</summary>
 internal sealed class RawStreamer : IDisposable

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Brax.Viewer.Tests.Infrastructure;
 
-namespace Brax.Viewer.Tests.RawEndpoints;
+namespace Brax.Viewer.Tests.RawShim;
 
 /// <summary>
 /// WebSockets over HTTP/2 (RFC 8441 extended CONNECT), which browsers use where the server speaks

@@ -1,7 +1,7 @@
 using Brax.Viewer.Server.Scenes;
 using Brax.Viewer.Server.Startup;
 
-namespace Brax.Viewer.Tests.Viewer;
+namespace Brax.Viewer.Tests.Scenes;
 
 public sealed class SceneCommandLineTests
 {

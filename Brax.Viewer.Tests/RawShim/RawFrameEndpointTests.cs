@@ -5,7 +5,7 @@ using Brax.Viewer.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Brax.Viewer.Tests.RawEndpoints;
+namespace Brax.Viewer.Tests.RawShim;
 
 public sealed class RawFrameEndpointTests : IAsyncLifetime
 {

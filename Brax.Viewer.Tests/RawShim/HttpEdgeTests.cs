@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Brax.Viewer.Tests.Infrastructure;
 
-namespace Brax.Viewer.Tests.RawEndpoints;
+namespace Brax.Viewer.Tests.RawShim;
 
 public sealed class HttpEdgeTests : IAsyncLifetime
 {
@@ -48,14 +48,6 @@ public sealed class HttpEdgeTests : IAsyncLifetime
         var response = await _http.GetAsync(_server.Http("api/rendering_status?run=a%20b"));
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await ErrorMessageAsync(response)).Should().Contain("run");
-    }
-
-    [Fact]
-    public async Task Healthz_answers_200()
-    {
-        var response = await _http.GetAsync(_server.Http("healthz"));
-
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     private static async Task<string> ErrorMessageAsync(HttpResponseMessage response)

@@ -1,7 +1,7 @@
 using Brax.Viewer.Server;
 using Microsoft.Extensions.Configuration;
 
-namespace Brax.Viewer.Tests.Client;
+namespace Brax.Viewer.Tests;
 
 public sealed class ListenAddressTests
 {

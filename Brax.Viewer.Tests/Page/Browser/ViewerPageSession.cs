@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace Brax.Viewer.Tests.Viewer.Browser;
+namespace Brax.Viewer.Tests.Page.Browser;
 
 /// <summary>
 /// One viewer page in its own browser context, watched for console errors, uncaught exceptions

@@ -3,7 +3,7 @@ using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Tests.Infrastructure;
 
-namespace Brax.Viewer.Tests.RawEndpoints;
+namespace Brax.Viewer.Tests.RawShim;
 
 public sealed class ConnectionLifecycleTests : IAsyncLifetime
 {
@@ -143,6 +143,8 @@ public sealed class ConnectionLifecycleTests : IAsyncLifetime
         await using var control = await RawClient.ConnectAsync(_server.WebSocket("ws/control"));
         (await control.ReceiveAsync()).Should().Contain("set_render_state");
 
+        // Time passing is the behaviour under test: the connection must outlive the 1 s keep-alive
+        // timeout more than twice over while the client answers the pings sent every 200 ms.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         control.Socket.State.Should().Be(WebSocketState.Open);

@@ -3,10 +3,21 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Brax.Viewer.Tests.Infrastructure;
 
-namespace Brax.Viewer.Tests.ScaleOut;
+namespace Brax.Viewer.Tests.Api;
 
-public sealed class ReadinessTests
+public sealed class HealthApiTests
 {
+    [Fact]
+    public async Task Healthz_answers_200()
+    {
+        await using var server = await ViewerTestServer.StartAsync();
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(server.Http("healthz"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task A_single_server_without_Redis_is_ready_and_says_it_has_no_backplane()
     {
