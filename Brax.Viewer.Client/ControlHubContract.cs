@@ -14,4 +14,10 @@ public static class ControlHubContract
 
     /// <summary>Server to client: <c>RefreshWeb()</c>, when the scene changes.</summary>
     public const string RefreshWeb = nameof(RefreshWeb);
+
+    /// <summary>
+    /// Server to client: <c>ViewerCount(int count)</c>, the number of viewers of the run, on connect and
+    /// when it changes (at most a few times a second), so a trainer can stop rendering when nobody watches.
+    /// </summary>
+    public const string ViewerCount = nameof(ViewerCount);
 }

@@ -1,6 +1,7 @@
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Diagnostics;
+using Brax.Viewer.Hubs.Fanout;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -14,15 +15,17 @@ namespace Brax.Viewer.Hubs;
 internal sealed class ControlHub : Hub
 {
     private readonly IControlChannel _channel;
+    private readonly IViewerCounts _viewers;
     private readonly HubDiagnostics _diagnostics;
 
-    public ControlHub(IControlChannel channel, HubDiagnostics diagnostics)
+    public ControlHub(IControlChannel channel, IViewerCounts viewers, HubDiagnostics diagnostics)
     {
         _channel = channel;
+        _viewers = viewers;
         _diagnostics = diagnostics;
     }
 
-    /// <summary>Joins the run's control group and tells the new client the current state.</summary>
+    /// <summary>Joins the run's control group and tells the new client the current state and the number of viewers.</summary>
     public override async Task OnConnectedAsync()
     {
         var role = ClientRole.Establish(Context);
@@ -38,6 +41,16 @@ internal sealed class ControlHub : Hub
         if (stored != told)
         {
             await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, stored, Context.ConnectionAborted);
+        }
+
+        // The same for the viewer count: a change announced to the group during the greeting is read again.
+        var viewers = HubGroups.FrameViewers(role.Run);
+        var counted = await _viewers.CountAsync(viewers, Context.ConnectionAborted);
+        await Clients.Caller.SendAsync(ControlHubContract.ViewerCount, counted, Context.ConnectionAborted);
+        var recounted = await _viewers.CountAsync(viewers, Context.ConnectionAborted);
+        if (recounted != counted)
+        {
+            await Clients.Caller.SendAsync(ControlHubContract.ViewerCount, recounted, Context.ConnectionAborted);
         }
     }
 

@@ -21,7 +21,9 @@ internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManag
     private readonly TimeSpan _closeTimeout;
     private readonly HubConnectionStore _connections = new();
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IHostApplicationLifetime _lifetime;
     private volatile bool _stopping;
+    private int _watching;
 
     /// <param name="inner">The manager that does the work.</param>
     /// <param name="lifetime">Tells when the server begins to stop.</param>
@@ -29,15 +31,20 @@ internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManag
     public ShutdownClosingHubLifetimeManager(HubLifetimeManager<THub> inner, IHostApplicationLifetime lifetime, TimeSpan closeTimeout)
     {
         _inner = inner;
+        _lifetime = lifetime;
         _closeTimeout = closeTimeout;
-
-        // SignalR's connection manager tears every transport down when the server begins to stop.
-        // Callbacks run newest first, so this one, registered after it, tells the clients first.
-        lifetime.ApplicationStopping.Register(CloseAll);
     }
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
+        // SignalR's connection manager tears every transport down when the server begins to stop,
+        // and it exists once a connection has come through it. Stopping callbacks run newest first,
+        // so this one, registered at the first connection, tells the clients before that happens.
+        if (Interlocked.Exchange(ref _watching, 1) == 0)
+        {
+            _lifetime.ApplicationStopping.Register(CloseAll);
+        }
+
         _connections.Add(connection);
         return _inner.OnConnectedAsync(connection);
     }
@@ -45,7 +52,7 @@ internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManag
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         _connections.Remove(connection);
-        if (_stopping && _connections.Count == 0)
+        if (_stopping && !AnyToTell())
         {
             _allClosed.TrySetResult();
         }
@@ -100,17 +107,33 @@ internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManag
     private void CloseAll()
     {
         _stopping = true;
-        if (_connections.Count == 0)
+        if (!AnyToTell())
         {
             return;
         }
 
         foreach (var connection in _connections)
         {
-            _ = CloseAsync(connection);
+            if (connection.Features.Get<IClosesOnShutdownFeature>() is null)
+            {
+                _ = CloseAsync(connection);
+            }
         }
 
         _allClosed.Task.Wait(_closeTimeout);
+    }
+
+    private bool AnyToTell()
+    {
+        foreach (var connection in _connections)
+        {
+            if (connection.Features.Get<IClosesOnShutdownFeature>() is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The close message waits behind a frame being written, so a frame in flight goes out whole; a

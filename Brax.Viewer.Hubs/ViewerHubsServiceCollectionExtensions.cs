@@ -45,6 +45,7 @@ public static class ViewerHubsServiceCollectionExtensions
         services.TryAddSingleton<HubErrorFilter>();
         services.TryAddSingleton<KeepAliveSweep>();
         services.TryAddSingleton<ViewerGroups>();
+        services.AddHostedService<ViewerCountAnnouncer>();
         services.TryAddSingleton<FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawFrameProtocol>());
@@ -72,6 +73,7 @@ public static class ViewerHubsServiceCollectionExtensions
 
         // Redis first: the in-memory stores below are only added where scale-out put none.
         var scaledOut = signalR.TryAddRedisScaleOut<ControlHub>(configuration);
+        services.TryAddSingleton<IViewerCounts>(provider => provider.GetRequiredService<ViewerGroups>());
         services.TryAddSingleton<IRenderStateStore, InMemoryRenderStateStore>();
         services.TryAddSingleton<ISceneStore, InMemorySceneStore>();
 

@@ -16,7 +16,7 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// member array per lane, the publishing thread serves lane 0 itself and posts the frame to the
 /// other lanes that have members.
 /// </summary>
-internal sealed partial class ViewerGroups : IDisposable
+internal sealed partial class ViewerGroups : IViewerCounts, IDisposable
 {
     private readonly ConcurrentDictionary<string, ViewerGroup> _groups = new(StringComparer.Ordinal);
     private readonly Lock _membership = new();
@@ -44,6 +44,15 @@ internal sealed partial class ViewerGroups : IDisposable
 
     /// <summary>Raised with a group whose number of viewers on this server changed.</summary>
     public event Action<string>? MembershipChanged;
+
+    // One server: the viewers here are all the viewers.
+    event Action<string>? IViewerCounts.Changed
+    {
+        add => MembershipChanged += value;
+        remove => MembershipChanged -= value;
+    }
+
+    ValueTask<int> IViewerCounts.CountAsync(string group, CancellationToken cancellationToken) => ValueTask.FromResult(CountOf(group));
 
     /// <summary>The newest frame of each environment sent to <paramref name="group"/> that this server has seen.</summary>
     public IReadOnlyList<Frame> Newest(string group) => _groups.TryGetValue(group, out var members) ? members.NewestFrames() : [];

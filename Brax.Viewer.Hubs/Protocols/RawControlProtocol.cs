@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
@@ -25,6 +26,9 @@ internal sealed class RawControlProtocol(BadInputLog badInput)
     {
         InvocationMessage { Target: ControlHubContract.SetRenderState, Arguments: [bool enabled] } => enabled ? RenderOn : RenderOff,
         InvocationMessage { Target: ControlHubContract.RefreshWeb } => RefreshWeb,
+
+        // A few times a second at most per run: a small allocation, not worth a cache.
+        InvocationMessage { Target: ControlHubContract.ViewerCount, Arguments: [int count] } => Encoding.UTF8.GetBytes($$"""{"type":"viewer_count","count":{{count}}}"""),
         _ => ReadOnlyMemory<byte>.Empty,
     };
 

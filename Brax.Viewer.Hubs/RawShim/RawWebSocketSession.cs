@@ -17,7 +17,7 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// client closes or vanishes, or when the hub aborts the connection (for example a stalled viewer).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync disposes the connection when the session ends.")]
-internal sealed partial class RawWebSocketSession : IHttpContextFeature
+internal sealed partial class RawWebSocketSession : IHttpContextFeature, IClosesOnShutdownFeature
 {
     private const int ReceiveChunk = 4096;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
@@ -51,6 +51,9 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
 
         // Hubs read the query string (is_streamer, run) through Context.GetHttpContext(), for raw and SignalR alike.
         _connection.Features.Set<IHttpContextFeature>(this);
+
+        // The session closes the socket with 1001 itself when the server stops.
+        _connection.Features.Set<IClosesOnShutdownFeature>(this);
     }
 
     public HttpContext? HttpContext { get; set; }

@@ -12,7 +12,9 @@ namespace Brax.Viewer.Tests.Infrastructure;
 public sealed class RawClient : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    private static readonly byte[] ViewerCountPrefix = """{"type":"viewer_count","""u8.ToArray();
     private readonly Channel<byte[]> _messages = Channel.CreateUnbounded<byte[]>();
+    private readonly Channel<int> _viewerCounts = Channel.CreateUnbounded<int>();
     private readonly Task _reading;
 
     private RawClient(ClientWebSocket socket)
@@ -57,6 +59,19 @@ public sealed class RawClient : IAsyncDisposable
     }
 
     public async Task<string> ReceiveAsync(TimeSpan? timeout = null) => Encoding.UTF8.GetString(await ReceiveBytesAsync(timeout));
+
+    /// <summary>
+    /// The next <c>viewer_count</c> of a control socket. Those are kept apart from the other messages,
+    /// which tests of the toggle read in order: they come on connect and whenever viewers come and go.
+    /// </summary>
+    public async Task<int> NextViewerCountAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        return await _viewerCounts.Reader.ReadAsync(cts.Token);
+    }
+
+    /// <summary>A <c>viewer_count</c> that has already arrived, if any.</summary>
+    public bool TryTakeViewerCount(out int count) => _viewerCounts.Reader.TryRead(out count);
 
     /// <summary>Asserts that nothing arrives for <paramref name="quiet"/>.</summary>
     public async Task ExpectNothingAsync(TimeSpan quiet)
@@ -104,7 +119,17 @@ public sealed class RawClient : IAsyncDisposable
                 message.Write(buffer, 0, result.Count);
                 if (result.EndOfMessage)
                 {
-                    _messages.Writer.TryWrite(message.ToArray());
+                    var bytes = message.ToArray();
+                    if (bytes.AsSpan().StartsWith(ViewerCountPrefix))
+                    {
+                        using var count = System.Text.Json.JsonDocument.Parse(bytes);
+                        _viewerCounts.Writer.TryWrite(count.RootElement.GetProperty("count").GetInt32());
+                    }
+                    else
+                    {
+                        _messages.Writer.TryWrite(bytes);
+                    }
+
                     message.SetLength(0);
                 }
             }
@@ -115,6 +140,7 @@ public sealed class RawClient : IAsyncDisposable
         finally
         {
             _messages.Writer.TryComplete();
+            _viewerCounts.Writer.TryComplete();
         }
     }
 }

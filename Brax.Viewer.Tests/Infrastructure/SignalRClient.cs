@@ -17,6 +17,7 @@ public sealed class SignalRClient : IAsyncDisposable
     private readonly Channel<Frame> _frames = Channel.CreateUnbounded<Frame>();
     private readonly Channel<bool> _renderStates = Channel.CreateUnbounded<bool>();
     private readonly Channel<bool> _refreshes = Channel.CreateUnbounded<bool>();
+    private readonly Channel<int> _viewerCounts = Channel.CreateUnbounded<int>();
 
     private SignalRClient(HubConnection connection)
     {
@@ -24,6 +25,7 @@ public sealed class SignalRClient : IAsyncDisposable
         connection.On<Frame>(FrameHubContract.ReceiveFrame, frame => _frames.Writer.TryWrite(frame));
         connection.On<bool>(ControlHubContract.SetRenderState, enabled => _renderStates.Writer.TryWrite(enabled));
         connection.On(ControlHubContract.RefreshWeb, () => _refreshes.Writer.TryWrite(true));
+        connection.On<int>(ControlHubContract.ViewerCount, count => _viewerCounts.Writer.TryWrite(count));
     }
 
     public HubConnection Connection { get; }
@@ -58,6 +60,8 @@ public sealed class SignalRClient : IAsyncDisposable
     public Task<bool> NextRenderStateAsync(TimeSpan? timeout = null) => Next(_renderStates, timeout);
 
     public Task<bool> NextRefreshAsync(TimeSpan? timeout = null) => Next(_refreshes, timeout);
+
+    public Task<int> NextViewerCountAsync(TimeSpan? timeout = null) => Next(_viewerCounts, timeout);
 
     public bool TryTakeFrame(out Frame? frame) => _frames.Reader.TryRead(out frame);
 

@@ -182,6 +182,8 @@ public sealed class SceneApiTests : IAsyncLifetime, IDisposable
         using var other = await ConnectControl("elsewhere");
         (await Receive(mine)).Should().Contain("set_render_state");
         (await Receive(other)).Should().Contain("set_render_state");
+        (await Receive(mine)).Should().Contain("viewer_count", "the greeting ends with the run's viewer count");
+        (await Receive(other)).Should().Contain("viewer_count");
 
         await Put("/api/system?run=refresh", BraxFixtures.System("cartpole"));
 
