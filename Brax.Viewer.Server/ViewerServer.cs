@@ -21,6 +21,7 @@ public static class ViewerServer
         }
 
         builder.Services.AddViewerHubs(builder.Configuration);
+        builder.Services.AddTrustedProxies(builder.Configuration);
 
         // The whole stop, connections included, is bounded by Viewer:ShutdownTimeout, not the host's 30 s.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ViewerOptions>>((host, viewer) => host.ShutdownTimeout = viewer.Value.ShutdownTimeout);
@@ -28,6 +29,7 @@ public static class ViewerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UseSecurityHeaders();
         // The exception handler logs the exception; the client only learns which request to look for,
         // never the exception's text, which may name files, settings or internals.
