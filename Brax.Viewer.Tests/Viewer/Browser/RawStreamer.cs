@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Brax.Viewer.Tests.Infrastructure;
 
 namespace Brax.Viewer.Tests.Viewer.Browser;
 
@@ -24,8 +25,7 @@ internal sealed class RawStreamer : IDisposable
 
         if (trustedCertificate is not null)
         {
-            streamer._socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                certificate is not null && certificate.GetCertHashString() == trustedCertificate.GetCertHashString();
+            streamer._socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => TestCertificate.IsPinned(certificate, trustedCertificate);
         }
 
         await streamer._socket.ConnectAsync(uri, CancellationToken.None);
