@@ -28,6 +28,7 @@ public static class ViewerServer
         }
 
         builder.Services.AddViewerHubs(builder.Configuration);
+        builder.Services.AddTrustedProxies(builder.Configuration);
 
         // The whole stop, connections included, is bounded by Viewer:ShutdownTimeout, not the host's 30 s.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ViewerOptions>>((host, viewer) => host.ShutdownTimeout = viewer.Value.ShutdownTimeout);
@@ -36,6 +37,7 @@ public static class ViewerServer
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(hostStartFailureLog.HostStarted);
+        app.UseTrustedProxies();
         app.UseSecurityHeaders();
 
         // The exception handler logs the exception; the client only learns which request to look for,

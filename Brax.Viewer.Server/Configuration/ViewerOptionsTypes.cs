@@ -2,6 +2,7 @@ using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.ScaleOut;
+using Brax.Viewer.Server.Forwarding;
 using Brax.Viewer.Server.Scenes;
 
 namespace Brax.Viewer.Server.Configuration;
@@ -21,5 +22,6 @@ internal static class ViewerOptionsTypes
         typeof(AccessOptions),
         typeof(SceneOptions),
         typeof(RedisScaleOutOptions),
+        typeof(TrustedProxyOptions),
     ];
 }

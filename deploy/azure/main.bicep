@@ -6,7 +6,9 @@
 // /ws/control (which the server turns into hub connections) could not join. Scale-out uses the
 // SignalR Redis backplane instead; see docs/deploy-azure.md.
 //
-// Deploy: az deployment group create -g <rg> -f deploy/azure/main.bicep -p deploy/azure/main.parameters.json
+// Deploy: az deployment group create -g <rg> -f deploy/azure/main.bicep -p deploy/azure/main.parameters.json \
+//           -p streamerKey="$STREAMER_KEY" viewerKey="$VIEWER_KEY"
+// The keys are never in a parameters file that is committed; see docs/deploy-azure.md.
 
 targetScope = 'resourceGroup'
 
@@ -51,6 +53,18 @@ param redisCapacity int = 0
 @secure()
 @description('StackExchange.Redis connection string of a Redis you run yourself (for example Azure Managed Redis: "<host>:10000,password=<key>,ssl=True,abortConnect=False"). Used only when deployRedis is false; empty = no backplane (single-process, in-memory mode).')
 param externalRedisConnectionString string = ''
+
+// The app is on the internet: both keys are required, so a deployment cannot leave it open by
+// omission. They go straight into app settings and never appear in an output.
+@secure()
+@minLength(16)
+@description('Streamer key (Viewer__StreamerKey): streams frames, toggles rendering, loads scenes. At least 16 characters; pass it at deployment time (e.g. from a GitHub secret), never in a committed parameters file.')
+param streamerKey string
+
+@secure()
+@minLength(16)
+@description('Viewer key (Viewer__ViewerKey): watches frames and scenes; pages open as https://<host>/?access_token=<viewer key>. At least 16 characters, different from streamerKey.')
+param viewerKey string
 
 @description('Port the app listens on inside the App Service container; passed to the app as WEBSITES_PORT (the platform also sets PORT).')
 param appPort int = 8080
@@ -130,9 +144,19 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
             value: 'Production'
           }
           {
-            // TLS ends at the App Service front end: trust X-Forwarded-For / X-Forwarded-Proto.
+            // TLS ends at the App Service front end: trust X-Forwarded-For / X-Forwarded-Proto. The
+            // front ends forward from addresses that cannot be listed (no Viewer:KnownProxies), and
+            // the app is reachable only through them, so trusting every sender is what fits here.
             name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED'
             value: 'true'
+          }
+          {
+            name: 'Viewer__StreamerKey'
+            value: streamerKey
+          }
+          {
+            name: 'Viewer__ViewerKey'
+            value: viewerKey
           }
           {
             name: 'WEBSITES_PORT'

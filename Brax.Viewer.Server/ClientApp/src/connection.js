@@ -14,7 +14,9 @@ export function socketUrl(path) {
 export class ReconnectingSocket {
   /**
    * @param {string} url
-   * @param {{onOpen?: () => void, onMessage?: (data: string) => void, onStatus?: (status: {state: string, retryInMs?: number}) => void}} handlers
+   * @param {{onOpen?: () => void, onMessage?: (data: string) => void, onStatus?: (status: {state: string, retryInMs?: number}) => void, onRefusedOrDown?: () => void}} handlers
+   *   onRefusedOrDown: a connect failed before it opened, which is all a page learns of a refused
+   *   key (401/403) or a server that is down; the page can ask the HTTP API which it was.
    */
   constructor(url, handlers) {
     this.url = url;
@@ -30,10 +32,14 @@ export class ReconnectingSocket {
     this.#connect();
   }
 
-  stop() {
+  /** Stops for good, showing `state` (for example 'refused') as the connection's state. */
+  stop(state = 'stopped') {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.socket?.close();
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    this.#status({ state });
   }
 
   get isOpen() {
@@ -51,7 +57,9 @@ export class ReconnectingSocket {
     this.#status({ state: 'connecting' });
     const socket = new WebSocket(this.url);
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.attempt = 0;
       this.#status({ state: 'open' });
       this.handlers.onOpen?.();
@@ -63,7 +71,9 @@ export class ReconnectingSocket {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (!this.stopped) this.#scheduleReconnect();
+      if (this.stopped) return;
+      this.#scheduleReconnect();
+      if (!opened) this.handlers.onRefusedOrDown?.();
     };
   }
 

@@ -1,21 +1,25 @@
 // Wires the page together: the control channel (toggle, refresh_web), the frame stream, the scene
 // and the 3D view. On every (re)connect of the control channel the page fetches the scene again,
-// so a server restart or a new scene needs no manual reload.
+// so a server restart or a new scene needs no manual reload. A server that refuses the page's
+// access key ends all of that in the access screen: no retry can fix a missing or wrong key.
+import { AccessRefusedError, takeAccessKey, withAccessToken } from './access.js';
 import { LiveAnimator } from './animator.js';
 import { ReconnectingSocket, socketUrl } from './connection.js';
 import { Picker } from './picker.js';
 import { buildScene, disposeScene } from './scene-builder.js';
-import { fetchScene } from './scene-source.js';
+import { checkAccess, fetchScene } from './scene-source.js';
 import { Ui } from './ui.js';
 import { Viewer } from './viewer.js';
 
+// First of all, before the address is read for anything else or shown anywhere.
+const accessKey = takeAccessKey();
 const params = new URLSearchParams(location.search);
 const run = params.get('run') || 'default';
 const runQuery = `run=${encodeURIComponent(run)}`;
 // The documented endpoints carry no query for the default run, exactly as the original page used them.
 const socketQuery = params.has('run') ? `?${runQuery}` : '';
 
-const ui = new Ui(run);
+const ui = new Ui(run, { hasKey: accessKey !== null });
 const viewer = new Viewer(ui.viewport());
 const animator = new LiveAnimator();
 let built = null;
@@ -24,6 +28,8 @@ let rendering = true;
 let selectedIdx = -1;
 let followIdx = -1;
 let followIsDefault = false;
+/** null while nothing was refused, else why: 'missing' (no key) or 'wrong' (a key the server refused). */
+let accessRefused = null;
 
 const picker = new Picker(viewer, (linkIdx) => select(linkIdx));
 
@@ -88,12 +94,16 @@ async function syncScene() {
     do {
       syncAgain = false;
       try {
-        showScene(await fetchScene(runQuery));
+        showScene(await fetchScene(runQuery, accessKey));
       } catch (error) {
+        if (error instanceof AccessRefusedError) {
+          refuseAccess();
+          return;
+        }
         // A restart can drop the request; the control channel reconnects and asks again.
         console.warn('scene fetch failed:', error.message);
       }
-    } while (syncAgain);
+    } while (syncAgain && !accessRefused);
   })();
   await syncing;
   syncing = null;
@@ -115,14 +125,38 @@ function handleControl(text) {
   }
 }
 
-const control = new ReconnectingSocket(socketUrl(`/ws/control${socketQuery}`), {
+// Shows the access screen and stops both sockets: reconnecting with a key the server refuses
+// would only hammer it, in silence, forever. A new link with the right key is a new page load.
+function refuseAccess() {
+  if (accessRefused) return;
+  accessRefused = accessKey ? 'wrong' : 'missing';
+  control.stop('refused');
+  frames.stop('refused');
+  ui.setAccessRefused(accessRefused);
+}
+
+// A socket that failed before it opened was refused or found no server; the API tells which.
+let checkingAccess = false;
+async function onRefusedOrDown() {
+  if (checkingAccess || accessRefused) return;
+  checkingAccess = true;
+  try {
+    if ((await checkAccess(runQuery, accessKey)) === false) refuseAccess();
+  } finally {
+    checkingAccess = false;
+  }
+}
+
+const control = new ReconnectingSocket(withAccessToken(socketUrl(`/ws/control${socketQuery}`), accessKey), {
   onOpen: () => syncScene(),
   onMessage: handleControl,
   onStatus: (status) => ui.setConnection('control', status),
+  onRefusedOrDown,
 });
-const frames = new ReconnectingSocket(socketUrl(`/ws/frame${socketQuery}`), {
+const frames = new ReconnectingSocket(withAccessToken(socketUrl(`/ws/frame${socketQuery}`), accessKey), {
   onMessage: (text) => animator.push(text),
   onStatus: (status) => ui.setConnection('frame', status),
+  onRefusedOrDown,
 });
 
 ui.onToggle((enabled) => {
@@ -163,7 +197,9 @@ frames.start();
 
 // For tests and debugging: a read-only view of the page's state.
 window.braxViewer = {
-  get state() { return built ? 'viewer' : 'waiting'; },
+  get state() { return accessRefused ? 'access-refused' : built ? 'viewer' : 'waiting'; },
+  /** 'ok', or why the server refused the page: 'missing' or 'wrong'. Never the key itself. */
+  get access() { return accessRefused ?? 'ok'; },
   get sceneTag() { return sceneTag; },
   get rendering() { return rendering; },
   get selected() { return selectedIdx; },

@@ -6,14 +6,19 @@ const $ = (id) => document.getElementById(id);
 function describe(status) {
   if (status.state === 'open') return 'connected';
   if (status.state === 'retrying') return `reconnecting in ${(status.retryInMs / 1000).toFixed(1)} s`;
+  if (status.state === 'refused') return 'access refused';
+  if (status.state === 'stopped') return 'closed';
   return 'connecting';
 }
 
 export class Ui {
-  constructor(run) {
+  /** @param {string} run @param {{hasKey: boolean}} access whether the page was given a key (never the key) */
+  constructor(run, { hasKey }) {
     $('run-name').textContent = run === 'default' ? '' : `run ${run}`;
+    // A server with keys takes scenes only with the streamer key: name it, never show the page's own key.
+    const auth = hasKey ? `-H "Authorization: Bearer $STREAMER_KEY" ` : '';
     $('waiting-command').textContent =
-      `curl -X PUT -H 'Content-Type: application/json' --data-binary @system.json '${location.origin}/api/system${run === 'default' ? '' : `?run=${encodeURIComponent(run)}`}'`;
+      `curl -X PUT ${auth}-H 'Content-Type: application/json' --data-binary @system.json '${location.origin}/api/system${run === 'default' ? '' : `?run=${encodeURIComponent(run)}`}'`;
     this.toggle = $('render-toggle');
     this.followSelect = $('follow');
   }
@@ -69,6 +74,14 @@ export class Ui {
 
   setNotices(notices) {
     $('notices').replaceChildren(...notices.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  }
+
+  /** Replaces everything with the access screen. @param {'missing'|'wrong'} reason */
+  setAccessRefused(reason) {
+    $('access-reason').textContent = reason === 'wrong'
+      ? 'The server refused the access key this page was opened with.'
+      : 'This server needs an access key, and this page was opened without one.';
+    document.body.dataset.access = 'refused';
   }
 
   /** Switches between the waiting screen and the viewer. */

@@ -26,12 +26,14 @@ internal sealed class ViewerPageSession : IAsyncDisposable
 
     public IReadOnlyCollection<string> Urls => _urls;
 
-    public static async Task<ViewerPageSession> OpenAsync(IBrowser browser, Uri url)
+    /// <param name="ignoreHttpsErrors">Accept the server's certificate although no authority signed it (a test's own).</param>
+    public static async Task<ViewerPageSession> OpenAsync(IBrowser browser, Uri url, bool ignoreHttpsErrors = false)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1000, Height = 640 },
             AcceptDownloads = true,
+            IgnoreHTTPSErrors = ignoreHttpsErrors,
         });
         var page = await context.NewPageAsync();
         var session = new ViewerPageSession(context, page);
@@ -79,7 +81,7 @@ internal sealed class ViewerPageSession : IAsyncDisposable
     public void AssertClean(Uri server, Func<string, bool>? allowed = null)
     {
         _errors.Where(e => allowed?.Invoke(e) != true).Should().BeEmpty("the page must log no console errors");
-        var origins = new[] { $"http://{server.Authority}/", $"ws://{server.Authority}/" };
+        var origins = new[] { $"{server.Scheme}://{server.Authority}/", $"{(server.Scheme == "https" ? "wss" : "ws")}://{server.Authority}/" };
         _urls.Where(u => !origins.Any(o => u.StartsWith(o, StringComparison.Ordinal)) && !u.StartsWith("blob:", StringComparison.Ordinal) && !u.StartsWith("data:", StringComparison.Ordinal))
             .Should().BeEmpty("the page must make no request outside the server");
         _urls.Should().NotBeEmpty();

@@ -251,7 +251,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
     }
 
     /// <summary>Sends <paramref name="frames"/>, then repeats the newest frame of each env until the page shows them all.</summary>
-    private static async Task StreamUntilShownAsync(ViewerPageSession page, RawStreamer streamer, string[] frames, int links)
+    internal static async Task StreamUntilShownAsync(ViewerPageSession page, RawStreamer streamer, string[] frames, int links)
     {
         foreach (var frame in frames)
         {
@@ -372,9 +372,10 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
         return colours.Count;
     }
 
-    private static async Task PutSceneAsync(ViewerTestServer server, string runAndQuery, byte[] scene)
+    internal static async Task PutSceneAsync(ViewerTestServer server, string runAndQuery, byte[] scene, string? accessKey = null)
     {
         using var http = new HttpClient { BaseAddress = server.BaseUri };
+        http.DefaultRequestHeaders.Authorization = accessKey is null ? null : new("Bearer", accessKey);
         var response = await http.PutAsync($"/api/system?run={runAndQuery}", new ByteArrayContent(scene) { Headers = { ContentType = new("application/json") } });
         response.StatusCode.Should().Be(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
     }
