@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of Brax Viewer Hub, after installing what the tests need on a fresh Debian
-# machine: Python's websockets library, redis-server and Chromium from Debian, and the viewer
-# page's npm packages. Nothing is skipped for want of a dependency: a missing one is installed.
+# machine: Python's websockets library and numpy (the Python client's tests feed it numpy
+# arrays), redis-server and Chromium from Debian, and the viewer page's npm packages. Nothing is skipped for want of a dependency: a missing one is installed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
