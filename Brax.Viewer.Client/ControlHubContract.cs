@@ -14,4 +14,10 @@ public static class ControlHubContract
 
     /// <summary>Server to client: <c>RefreshWeb()</c>, when the scene changes.</summary>
     public const string RefreshWeb = nameof(RefreshWeb);
+
+    /// <summary>
+    /// Server to client: <c>ViewerCount(int count)</c>, the number of viewers of the run, on connect
+    /// and when it changes, when the server sends it (servers that do not simply never call it).
+    /// </summary>
+    public const string ViewerCount = nameof(ViewerCount);
 }
