@@ -41,6 +41,15 @@ class Streamer:
     ``key`` (default: the environment variable ``BRAX_VIEWER_KEY``) must be the streamer key when
     the server has keys; a refused key raises :class:`AccessDenied` from the constructor, or from
     ``send()`` if it is refused later.
+
+    Arguments: ``url`` the server (``http://127.0.0.1:8000``); ``run`` the run (``default``);
+    ``scene`` and ``num_envs`` a scene to upload first (see :func:`upload_scene`); ``control``
+    whether to follow the toggle at all; ``max_rate`` at most this many frames a second on the wire
+    (None: as fast as the link takes them); ``connect_timeout`` how long the constructor waits for
+    the first connection attempts (the streamer keeps trying in the background after it);
+    ``reconnect_delay`` (minimum, maximum) seconds between attempts; ``poll_interval`` seconds
+    between HTTP polls while the control socket is out of reach; ``max_pending_envs`` how many
+    environments may have a frame waiting (beyond it the longest-waiting one is dropped).
     """
 
     # The control endpoint; a test points it elsewhere to show the HTTP fallback.
