@@ -93,8 +93,14 @@ class Streamer:
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._constructed = False
 
+        # Uploaded on the first connection when the server cannot be reached yet; a refusal raises here.
+        self._upload_on_connect = False
         if self._scene is not None:
-            put_scene(self._endpoints, self._scene, num_envs, timeout=max(connect_timeout, 10.0))
+            try:
+                put_scene(self._endpoints, self._scene, num_envs, timeout=max(connect_timeout, 10.0))
+            except OSError as error:  # urllib's URLError included: nothing answers yet
+                log.warning("Cannot reach %s to upload the scene (%s); it is uploaded once the server answers.", self.url, error)
+                self._upload_on_connect = True
 
         self._thread = threading.Thread(target=self._run_thread, name="braxviewer-streamer", daemon=True)
         self._thread.start()
@@ -372,8 +378,8 @@ class Streamer:
             self._count("connections")
             self._connected.set()
             self._first_frame_attempt.set()
-            if was_connected and self._scene is not None:
-                asyncio.ensure_future(self._restore_scene())
+            if self._scene is not None and (was_connected or self._upload_on_connect):
+                asyncio.ensure_future(self._restore_scene(force=self._upload_on_connect))
             was_connected = True
             try:
                 await self._pump(ws)
@@ -423,15 +429,21 @@ class Streamer:
         finally:
             closed.cancel()
 
-    async def _restore_scene(self) -> None:
+    async def _restore_scene(self, force: bool = False) -> None:
+        """Uploads the scene when the server has none for the run (a restart), or when ``force``d."""
         loop = asyncio.get_event_loop()
         try:
-            status, info = await loop.run_in_executor(None, lambda: _http.request(self._endpoints, "GET", "/api/system/info"))
-            if status == 200 and isinstance(info, dict) and info.get("loaded") is False and self._scene is not None:
-                await loop.run_in_executor(None, lambda: put_scene(self._endpoints, self._scene, self._num_envs))
-                log.info("Uploaded the scene again: the server had none for run %s.", self.run)
+            if not force:
+                status, info = await loop.run_in_executor(None, lambda: _http.request(self._endpoints, "GET", "/api/system/info"))
+                if status != 200 or not isinstance(info, dict) or info.get("loaded") is not False:
+                    return
+            scene = self._scene
+            if scene is not None:
+                await loop.run_in_executor(None, lambda: put_scene(self._endpoints, scene, self._num_envs))
+                self._upload_on_connect = False
+                log.info("Uploaded the scene for run %s.", self.run)
         except Exception as error:  # the next reconnect tries again
-            log.warning("Could not restore the scene after reconnecting: %s", error)
+            log.warning("Could not upload the scene after connecting: %s", error)
 
     async def _control_loop(self) -> None:
         uri = self._endpoints.websocket(self._control_path)

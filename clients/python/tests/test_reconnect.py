@@ -40,6 +40,24 @@ class ReconnectTests(unittest.TestCase):
             http_json("POST", f"{URL}/api/rendering_status?run={run}", {"rendering_enabled": False})
             wait_until(lambda: not streamer.rendering_enabled, "the flag follows the new server's toggle")
 
+    def test_a_streamer_started_before_the_server_uploads_its_scene_once_the_server_answers(self):
+        run = unique_run("early")
+        server_command("stop")
+        try:
+            streamer = Streamer(URL, run=run, scene=SCENE, connect_timeout=0.5, reconnect_delay=(0.05, 0.5))
+            self.assertFalse(streamer.connected)
+            self.assertTrue(streamer.send(frame(1)), "frames wait for the server")
+        finally:
+            server_command("start")
+        try:
+            with raw_viewer(run) as watcher:
+                self.assertTrue(streamer.wait_connected(15))
+                wait_until(lambda: http_json("GET", f"{URL}/api/system/info?run={run}")["loaded"], "the scene is uploaded")
+                streamer.send(frame(2))
+                watcher.wait_for(lambda m: m, "frames flow")
+        finally:
+            streamer.close()
+
     def test_the_viewer_iterator_keeps_yielding_across_a_restart(self):
         run = unique_run("watch-restart")
         received = []
