@@ -1,4 +1,5 @@
 """The streamer's frames reach raw viewers; send() never blocks, from any thread."""
+import json
 import socket
 import threading
 import time
@@ -34,6 +35,21 @@ class StreamerTests(unittest.TestCase):
             viewer.wait_for(lambda m: len(m) == 4, "four frames arrive")
             self.assertEqual([number_of(m) for m in viewer.messages], [1, 2, 3, 4])
             self.assertEqual(viewer.messages[1], '{"x":{"pos":[[2,0,0.5]],"rot":[[1,0,0,0]]}}', "JSON text is sent byte for byte")
+
+    def test_a_nan_pose_is_dropped_and_a_nan_elsewhere_reaches_viewers_as_null(self):
+        run = unique_run("nan")
+        with raw_viewer(run) as viewer, Streamer(URL, run=run) as streamer:
+            self.assertTrue(streamer.wait_connected(10))
+            with self.assertLogs("braxviewer_client", level="WARNING") as logs:
+                self.assertFalse(streamer.send({"x": {"pos": [[float("nan"), 0, 0]], "rot": [[1, 0, 0, 0]]}}))
+                self.assertTrue(streamer.send({"x": {"pos": [[1.0, 0, 0]], "rot": [[1, 0, 0, 0]]}, "reward": float("inf")}))
+                self.assertTrue(streamer.flush(10))
+            self.assertEqual(len(logs.records), 1, "one warning for both")
+            viewer.wait_for(lambda m: m, "the frame with a null reward arrives")
+            self.assertEqual(json.loads(viewer.messages[0]), {"x": {"pos": [[1.0, 0, 0]], "rot": [[1, 0, 0, 0]]}, "reward": None},
+                             "the server took it as valid JSON and only it arrived")
+            stats = streamer.stats()
+            self.assertEqual((stats["frames_dropped_non_finite"], stats["frames_nulled_non_finite"]), (1, 1))
 
     def test_send_returns_at_once_while_the_server_cannot_be_reached(self):
         streamer = Streamer(f"http://127.0.0.1:{unused_port()}", connect_timeout=0.5, reconnect_delay=(0.05, 0.2))
