@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of Brax Viewer Hub, after installing what the tests need on a fresh Debian
-# machine: Python's websockets library, redis-server, Chromium and curl (the documentation's shell
-# samples run with it) from Debian, and the viewer page's npm packages. Nothing is skipped for
-# want of a dependency: a missing one is installed.
+# machine: Python's websockets library and numpy (the Python client's tests feed it numpy arrays),
+# redis-server, Chromium and curl (the documentation's shell samples run with it) from Debian, and
+# the viewer page's npm packages. Nothing is skipped for want of a dependency: a missing one is
+# installed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing+=(python3-websockets)
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v curl >/dev/null || missing+=(curl)

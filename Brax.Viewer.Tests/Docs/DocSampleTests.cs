@@ -21,6 +21,9 @@ public sealed class DocSampleTests
 
     private static readonly string SampleProject = Path.Combine(BraxFixtures.RepositoryRoot, "docs", "samples", "Brax.Viewer.Samples");
 
+    // Where compiled C# samples live: the README's program, and the .NET client's sample app.
+    private static readonly string[] SampleFolders = [SampleProject, Path.Combine(BraxFixtures.RepositoryRoot, "clients", "dotnet")];
+
     public static TheoryData<string> RunnableSamples()
     {
         var data = new TheoryData<string>();
@@ -44,7 +47,7 @@ public sealed class DocSampleTests
     [Fact]
     public void Every_CSharp_sample_is_the_text_of_a_file_of_the_compiled_sample_project()
     {
-        var files = Directory.EnumerateFiles(SampleProject, "*.cs", SearchOption.AllDirectories)
+        var files = SampleFolders.SelectMany(folder => Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories))
             .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(file => File.ReadAllText(file).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
@@ -54,7 +57,7 @@ public sealed class DocSampleTests
         {
             sample.NotRunReason.Should().BeNull($"{sample}: every C# sample compiles; none is exempt");
             files.Any(file => ContainsBlock(file, sample.Text)).Should().BeTrue(
-                $"{sample} must appear verbatim (at any indentation) in a .cs file under docs/samples/Brax.Viewer.Samples, which the solution compiles:\n{sample.Text}");
+                $"{sample} must appear verbatim (at any indentation) in a .cs file of a sample program the tests build (docs/samples, clients/dotnet):\n{sample.Text}");
         }
     }
 
@@ -86,6 +89,7 @@ public sealed class DocSampleTests
             // What the samples name: a Brax system file to upload (the demo's scene, 4 links), and a
             // curl configuration that makes any HTTP error status fail the sample.
             await File.WriteAllBytesAsync(Path.Combine(directory.FullName, "system.json"), DemoScene.SystemJson());
+            File.Copy(BraxFixtures.FramesFile("cartpole"), Path.Combine(directory.FullName, "frames.jsonl"));
             await File.WriteAllTextAsync(Path.Combine(directory.FullName, ".curlrc"), "fail-with-body\nshow-error\nmax-time = 20\n");
 
             var script = Path.Combine(directory.FullName, sample.Language == "python" ? "sample.py" : "sample.sh");
@@ -98,6 +102,11 @@ public sealed class DocSampleTests
 
             start.WorkingDirectory = directory.FullName;
             start.Environment["CURL_HOME"] = directory.FullName;
+
+            // As a user who installed the Python client: Debian's python3 with the package importable.
+            start.Environment["PYTHONPATH"] = Path.Combine(BraxFixtures.RepositoryRoot, "clients", "python");
+            start.Environment["PATH"] = "/usr/bin:" + Environment.GetEnvironmentVariable("PATH");
+            start.Environment.Remove("BRAX_VIEWER_KEY");
 
             var run = await FinishedProcess.RunAsync(start, TimeSpan.FromSeconds(30));
 
