@@ -57,6 +57,9 @@ internal sealed partial class ViewerGroups : IViewerCounts, IDisposable
     /// <summary>The newest frame of each environment sent to <paramref name="group"/> that this server has seen.</summary>
     public IReadOnlyList<Frame> Newest(string group) => _groups.TryGetValue(group, out var members) ? members.NewestFrames() : [];
 
+    /// <summary>The groups with at least one viewer on this server.</summary>
+    public IEnumerable<string> ViewedGroups => _groups.Where(group => group.Value.MemberCount > 0).Select(group => group.Key);
+
     /// <summary>Viewers of <paramref name="group"/> on this server.</summary>
     public int CountOf(string group) => _groups.TryGetValue(group, out var members) ? members.MemberCount : 0;
 

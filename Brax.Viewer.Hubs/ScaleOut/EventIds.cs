@@ -22,4 +22,8 @@ internal static class EventIds
     public const int SharedValueReadFailed = 1430;
     public const int SharedValueWriteDeferred = 1431;
     public const int SharedValueNotifyFailed = 1432;
+
+    // Viewer counts across instances.
+    public const int ViewerCountReadFailed = 1440;
+    public const int ViewerCountWriteFailed = 1441;
 }

@@ -46,6 +46,9 @@ internal static class RedisScaleOutServiceCollectionExtensions
         services.AddSingleton<RedisFrameBackplane>();
         services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<RedisFrameBackplane>());
         services.AddHostedService(provider => provider.GetRequiredService<RedisFrameBackplane>());
+        services.AddSingleton<RedisViewerCounts>();
+        services.TryAddSingleton<IViewerCounts>(provider => provider.GetRequiredService<RedisViewerCounts>());
+        services.AddHostedService(provider => provider.GetRequiredService<RedisViewerCounts>());
         services.TryAddSingleton<ILatestFrameStore, RedisLatestFrameStore>();
         services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<ILatestFrameStore>());
         services.TryAddSingleton<IRenderStateStore, RedisRenderStateStore>();
