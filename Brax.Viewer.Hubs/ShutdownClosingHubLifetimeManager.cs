@@ -1,4 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
+using Brax.Viewer.Hubs.Fanout;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -12,12 +12,11 @@ namespace Brax.Viewer.Hubs;
 /// connections have no close message in their protocol: the shim closes them with 1001 itself.
 /// Everything else is the inner lifetime manager's.
 /// </summary>
-internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManager<THub>
+internal sealed class ShutdownClosingHubLifetimeManager<THub> : DelegatingHubLifetimeManager<THub>
     where THub : Hub
 {
     private static readonly CloseMessage ServerStopping = new("The server is shutting down.", allowReconnect: true);
 
-    private readonly HubLifetimeManager<THub> _inner;
     private readonly TimeSpan _closeTimeout;
     private readonly HubConnectionStore _connections = new();
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,8 +28,8 @@ internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManag
     /// <param name="lifetime">Tells when the server begins to stop.</param>
     /// <param name="closeTimeout">How long the stop waits for the clients to be told and gone.</param>
     public ShutdownClosingHubLifetimeManager(HubLifetimeManager<THub> inner, IHostApplicationLifetime lifetime, TimeSpan closeTimeout)
+        : base(inner)
     {
-        _inner = inner;
         _lifetime = lifetime;
         _closeTimeout = closeTimeout;
     }
@@ -46,7 +45,7 @@ internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManag
         }
 
         _connections.Add(connection);
-        return _inner.OnConnectedAsync(connection);
+        return base.OnConnectedAsync(connection);
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
@@ -57,50 +56,8 @@ internal sealed class ShutdownClosingHubLifetimeManager<THub> : HubLifetimeManag
             _allClosed.TrySetResult();
         }
 
-        return _inner.OnDisconnectedAsync(connection);
+        return base.OnDisconnectedAsync(connection);
     }
-
-    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        _inner.AddToGroupAsync(connectionId, groupName, cancellationToken);
-
-    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
-
-    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendAllAsync(methodName, args, cancellationToken);
-
-    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        _inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
-
-    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
-
-    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken);
-
-    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendGroupAsync(groupName, methodName, args, cancellationToken);
-
-    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendGroupsAsync(groupNames, methodName, args, cancellationToken);
-
-    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        _inner.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
-
-    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendUserAsync(userId, methodName, args, cancellationToken);
-
-    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendUsersAsync(userIds, methodName, args, cancellationToken);
-
-    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
-        _inner.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken);
-
-    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) =>
-        _inner.SetConnectionResultAsync(connectionId, result);
-
-    public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type) =>
-        _inner.TryGetReturnType(invocationId, out type);
 
     // Blocks the stop for at most the close timeout: the transports must still be up while the
     // close messages go out, and SignalR tears them down as soon as this returns.

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
@@ -16,7 +15,7 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// <see cref="IFrameSink"/> (the newest-frame store; other instances when scaled out). Sends to
 /// single connections, users or everyone keep SignalR's default behaviour.
 /// </summary>
-internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
+internal sealed class FanoutHubLifetimeManager<THub> : DelegatingHubLifetimeManager<THub>
     where THub : Hub
 {
     private readonly ViewerGroups _viewers;
@@ -24,23 +23,22 @@ internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
     private readonly FanoutOptions _options;
     private readonly IFrameSink[] _sinks;
     private readonly ILatestFrameStore? _sharedLatest;
-    private readonly DefaultHubLifetimeManager<THub> _inner;
     private readonly HubConnectionStore _connections = new();
 
     public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers, ILatestFrameStore? sharedLatest = null)
+        : base(new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>()))
     {
         _sharedLatest = sharedLatest;
         _viewers = viewers;
         _diagnostics = diagnostics;
         _options = options.Value;
         _sinks = [.. sinks];
-        _inner = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
     }
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         _connections.Add(connection);
-        return _inner.OnConnectedAsync(connection);
+        return base.OnConnectedAsync(connection);
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
@@ -51,7 +49,7 @@ internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
             _viewers.LeaveAll(mailbox);
         }
 
-        return _inner.OnDisconnectedAsync(connection);
+        return base.OnDisconnectedAsync(connection);
     }
 
     /// <summary>
@@ -121,33 +119,6 @@ internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
         Sink(groupName, methodName, args);
         return Task.CompletedTask;
     }
-
-    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendAllAsync(methodName, args, cancellationToken);
-
-    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        _inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
-
-    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
-
-    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken);
-
-    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendUserAsync(userId, methodName, args, cancellationToken);
-
-    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendUsersAsync(userIds, methodName, args, cancellationToken);
-
-    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
-        _inner.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken);
-
-    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) =>
-        _inner.SetConnectionResultAsync(connectionId, result);
-
-    public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type) =>
-        _inner.TryGetReturnType(invocationId, out type);
 
     private static SerializedHubMessage Serialize(string methodName, object?[] args) =>
         new(new InvocationMessage(methodName, args));
