@@ -43,6 +43,7 @@ public static class ViewerHubsServiceCollectionExtensions
         services.TryAddSingleton<ViewerGroups>();
         services.TryAddSingleton<HubLifetimeManager<FrameHub>, FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();
+        services.TryAddSingleton<ControlRateLimitFilter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawFrameProtocol>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawControlProtocol>());
 
@@ -51,7 +52,7 @@ public static class ViewerHubsServiceCollectionExtensions
         // Each hub speaks JSON, MessagePack and its own raw protocol, and nothing else: a protocol
         // listed on a hub is serialised for every message sent to it.
         signalR.AddHubOptions<FrameHub>(_ => { });
-        signalR.AddHubOptions<ControlHub>(_ => { });
+        signalR.AddHubOptions<ControlHub>(hub => hub.AddFilter<ControlRateLimitFilter>());
         services.AddOptions<HubOptions<FrameHub>>().Configure<IOptions<ViewerOptions>>((hub, viewer) =>
         {
             hub.SupportedProtocols = ["json", "messagepack", RawFrameProtocol.ProtocolName];

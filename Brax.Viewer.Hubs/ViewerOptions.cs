@@ -12,6 +12,13 @@ public sealed class ViewerOptions
     /// <summary>Largest accepted control message, in bytes. Default 64 KiB.</summary>
     public int MaxControlMessageBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Toggles one control connection (raw or SignalR) may send per second; more are dropped. Each
+    /// toggle is told to every control client of the run, so this bounds what one client can make the
+    /// server send. 0 turns the limit off. Default 20.
+    /// </summary>
+    public int MaxControlMessagesPerSecond { get; set; } = 20;
+
     /// <summary>How often raw WebSockets are pinged. Default 15 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -28,6 +35,11 @@ public sealed class ViewerOptions
         if (MaxControlMessageBytes < 64)
         {
             yield return $"{SectionName}:{nameof(MaxControlMessageBytes)} must be at least 64 (is {MaxControlMessageBytes}).";
+        }
+
+        if (MaxControlMessagesPerSecond < 0)
+        {
+            yield return $"{SectionName}:{nameof(MaxControlMessagesPerSecond)} must be 0 (no limit) or more (is {MaxControlMessagesPerSecond}).";
         }
 
         if (KeepAliveInterval <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)
