@@ -7,6 +7,7 @@ using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Hubs.State;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -44,6 +45,7 @@ public static class ViewerHubsServiceCollectionExtensions
         services.TryAddSingleton<HubLifetimeManager<FrameHub>, FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();
         services.TryAddSingleton<ControlRateLimitFilter>();
+        services.AddRateLimiter(limiter => limiter.AddPolicy<string, ConnectionLimitPolicy>(ConnectionLimitPolicy.Name));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawFrameProtocol>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawControlProtocol>());
 

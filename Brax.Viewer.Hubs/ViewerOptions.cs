@@ -6,6 +6,12 @@ public sealed class ViewerOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Viewer";
 
+    /// <summary>
+    /// WebSocket and SignalR connections (raw and hub endpoints together) the server holds at once;
+    /// more get 503 before the upgrade. 0 turns the limit off. Default 10,000.
+    /// </summary>
+    public int MaxConnections { get; set; } = 10_000;
+
     /// <summary>Largest accepted frame, in bytes. Larger raw frames are drained and ignored. Default 16 MiB.</summary>
     public long MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 
@@ -35,6 +41,11 @@ public sealed class ViewerOptions
         if (MaxControlMessageBytes < 64)
         {
             yield return $"{SectionName}:{nameof(MaxControlMessageBytes)} must be at least 64 (is {MaxControlMessageBytes}).";
+        }
+
+        if (MaxConnections < 0)
+        {
+            yield return $"{SectionName}:{nameof(MaxConnections)} must be 0 (no limit) or more (is {MaxConnections}).";
         }
 
         if (MaxControlMessagesPerSecond < 0)
