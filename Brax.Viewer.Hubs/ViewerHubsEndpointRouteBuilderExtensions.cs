@@ -20,14 +20,14 @@ public static class ViewerHubsEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapViewerHubs(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapHub<FrameHub>(FrameHubContract.Path).RequireRateLimiting(ConnectionLimitPolicy.Name);
-        endpoints.MapHub<ControlHub>(ControlHubContract.Path).RequireRateLimiting(ConnectionLimitPolicy.Name);
+        endpoints.MapHub<FrameHub>(FrameHubContract.Path).RequireRateLimiting(ConnectionLimitPolicy.Name).WithMetadata(StreamedRequestBody.Instance);
+        endpoints.MapHub<ControlHub>(ControlHubContract.Path).RequireRateLimiting(ConnectionLimitPolicy.Name).WithMetadata(StreamedRequestBody.Instance);
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ViewerOptions>>().Value;
         var frames = new RawEndpoint(RawEndpointContract.FramePath, RawFrameProtocol.ProtocolName, options.MaxFrameBytes, role => role.IsStreamer);
         var control = new RawEndpoint(RawEndpointContract.ControlPath, RawControlProtocol.ProtocolName, options.MaxControlMessageBytes, _ => true);
-        endpoints.Map(frames.Path, frames.HandleAsync<FrameHub>).RequireAuthorization(AccessPolicies.ConnectFrames).RequireRateLimiting(ConnectionLimitPolicy.Name);
-        endpoints.Map(control.Path, control.HandleAsync<ControlHub>).RequireAuthorization(AccessPolicies.View).RequireRateLimiting(ConnectionLimitPolicy.Name);
+        endpoints.Map(frames.Path, frames.HandleAsync<FrameHub>).RequireAuthorization(AccessPolicies.ConnectFrames).RequireRateLimiting(ConnectionLimitPolicy.Name).WithMetadata(StreamedRequestBody.Instance);
+        endpoints.Map(control.Path, control.HandleAsync<ControlHub>).RequireAuthorization(AccessPolicies.View).RequireRateLimiting(ConnectionLimitPolicy.Name).WithMetadata(StreamedRequestBody.Instance);
         return endpoints;
     }
 

@@ -19,6 +19,7 @@ public static class ViewerServer
         }
 
         builder.Services.AddViewerHubs(builder.Configuration);
+        builder.Services.AddRequestBodyLimit(builder.Configuration);
         builder.Services.AddScenes(builder.Configuration);
         configure?.Invoke(builder);
 
@@ -32,6 +33,7 @@ public static class ViewerServer
         app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && context.HttpContext.Response.ContentType is null
             ? ErrorResponse.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode).ToLowerInvariant())
             : Task.CompletedTask);
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseWebSockets();
         app.UseViewerAccess();
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Server.Scenes;
@@ -18,7 +17,10 @@ internal static class SceneApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody();
+        // Scenes are far larger than the other JSON bodies: this endpoint has a limit of its own.
+        var maxSceneBytes = endpoints.ServiceProvider.GetRequiredService<IOptions<SceneOptions>>().Value.MaxSceneBytes;
+        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody()
+            .WithMetadata(new BodyLimit(maxSceneBytes, "Viewer:MaxSceneBytes"));
         endpoints.MapGet(Path, GetAsync).RequireAuthorization(AccessPolicies.View);
         endpoints.MapGet(Path + "/info", GetInfoAsync).RequireAuthorization(AccessPolicies.View);
     }
@@ -103,12 +105,6 @@ internal static class SceneApi
         if (context.Request.ContentLength > max)
         {
             return null;
-        }
-
-        // Our own limit replaces Kestrel's 30 MB default, which would otherwise answer first without a JSON body.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null;
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 64 * 1024, max) + 1);
