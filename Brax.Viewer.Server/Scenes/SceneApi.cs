@@ -107,7 +107,15 @@ internal static class SceneApi
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 64 * 1024, max) + 1);
+        // A declared length is read straight into the array the store keeps: no second copy.
+        if (context.Request.ContentLength is { } declared)
+        {
+            var exact = new byte[declared];
+            await context.Request.Body.ReadExactlyAsync(exact, context.RequestAborted);
+            return exact;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var body = context.Request.Body;
         while (true)
         {
