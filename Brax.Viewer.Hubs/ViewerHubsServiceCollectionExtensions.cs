@@ -28,14 +28,16 @@ public static class ViewerHubsServiceCollectionExtensions
     /// Adds SignalR with the JSON and MessagePack protocols, the frame and control hubs, their raw
     /// protocols, the newest-wins fan-out, and the stores of render toggles, scenes and newest frames:
     /// in memory, or in Redis when <c>ConnectionStrings:Redis</c> is set. Binds and validates at
-    /// start-up <see cref="ViewerOptions"/> and <see cref="FanoutOptions"/> (section <c>Viewer</c>) and
-    /// <see cref="RedisScaleOutOptions"/> (section <c>Viewer:Redis</c>).
+    /// start-up <see cref="ViewerOptions"/>, <see cref="FanoutOptions"/>, <see cref="AccessOptions"/> and
+    /// <see cref="SceneStoreOptions"/> (section <c>Viewer</c>) and <see cref="RedisScaleOutOptions"/>
+    /// (section <c>Viewer:Redis</c>).
     /// </summary>
     public static ISignalRServerBuilder AddViewerHubs(this IServiceCollection services, IConfiguration configuration)
     {
         AddValidatedOptions<ViewerOptions>(services, configuration, ViewerOptions.SectionName, options => options.Validate());
         AddValidatedOptions<FanoutOptions>(services, configuration, FanoutOptions.SectionName, options => options.Validate());
         AddValidatedOptions<AccessOptions>(services, configuration, AccessOptions.SectionName, options => options.Validate());
+        AddValidatedOptions<SceneStoreOptions>(services, configuration, SceneStoreOptions.SectionName, options => options.Validate());
         AddAccessControl(services);
 
         services.TryAddSingleton(TimeProvider.System);

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Brax.Viewer.Server.Scenes;
 
 /// <summary>
-/// <c>PUT /api/system</c>, <c>GET /api/system</c> and <c>GET /api/system/info</c> (the page's
-/// always-200 view of whether a scene is loaded, so a waiting page never logs a 404).
+/// <c>PUT /api/system</c>, <c>DELETE /api/system</c>, <c>GET /api/system</c> and <c>GET /api/system/info</c>
+/// (the page's always-200 view of whether a scene is loaded, so a waiting page never logs a 404).
 /// </summary>
 internal static class SceneApi
 {
@@ -21,6 +21,7 @@ internal static class SceneApi
         var maxSceneBytes = endpoints.ServiceProvider.GetRequiredService<IOptions<SceneOptions>>().Value.MaxSceneBytes;
         endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody()
             .WithMetadata(new BodyLimit(maxSceneBytes, "Viewer:MaxSceneBytes"));
+        endpoints.MapDelete(Path, DeleteAsync).RequireAuthorization(AccessPolicies.Stream);
         endpoints.MapGet(Path, GetAsync).RequireAuthorization(AccessPolicies.View);
         endpoints.MapGet(Path + "/info", GetInfoAsync).RequireAuthorization(AccessPolicies.View);
     }
@@ -51,7 +52,18 @@ internal static class SceneApi
         }
 
         var result = await loader.LoadAsync(run, body, numEnvs, context.RequestAborted);
-        return result.IsValid ? Results.NoContent() : Error(StatusCodes.Status400BadRequest, result.Error!);
+        return result.IsLoaded ? Results.NoContent()
+            : Error(result.OverLimit ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status400BadRequest, result.Error!);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, SceneLoader loader)
+    {
+        if (!RunName.TryRead(context, out var run, out var runError))
+        {
+            return Error(StatusCodes.Status400BadRequest, runError);
+        }
+
+        return await loader.DeleteAsync(run, context.RequestAborted) ? Results.NoContent() : Error(StatusCodes.Status404NotFound, "no scene loaded");
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ISceneStore store)
