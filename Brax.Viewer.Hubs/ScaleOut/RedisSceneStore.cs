@@ -28,9 +28,10 @@ internal sealed partial class RedisSceneStore : ISceneStore, IHostedService
 {
     private const string Kind = "scene";
 
-    // KEYS[1]: the run's scene. ARGV: the pattern of every scene key, the value, the scene's own
-    // bytes, the run limit and the byte limit (0: none). Returns 0 when stored, 1 or 2 when refused
-    // for runs or bytes. A scene's bytes are its value's length less the header and the info.
+    // KEYS[1]: the run's scene. ARGV: the pattern of every scene key, the value (empty: only check),
+    // the scene's own bytes, the run limit and the byte limit (0: none). Returns 0 when stored (or it
+    // would be), 1 or 2 when refused for runs or bytes. A scene's bytes are its value's length less
+    // the header and the info.
     private const string StoreScript = """
         local function sceneBytes(key)
           local head = redis.call('GETRANGE', key, 0, 3)
@@ -52,7 +53,7 @@ internal sealed partial class RedisSceneStore : ISceneStore, IHostedService
         local maxRuns, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[5])
         if maxRuns > 0 and runs + 1 > maxRuns then return 1 end
         if maxBytes > 0 and bytes + tonumber(ARGV[3]) > maxBytes then return 2 end
-        redis.call('SET', KEYS[1], ARGV[2])
+        if string.len(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[2]) end
         return 0
         """;
 
@@ -79,44 +80,13 @@ internal sealed partial class RedisSceneStore : ISceneStore, IHostedService
         return value.HasValue ? Decode((ReadOnlyMemory<byte>)value) : null;
     }
 
+    public ValueTask<SceneStoreResult> AdmitsAsync(string run, long bytes, CancellationToken cancellationToken = default) =>
+        StoreAsync(run, RedisValue.EmptyString, bytes);
+
     public async Task<SceneStoreResult> SetAsync(string run, StoredScene scene, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scene);
-        RedisValue value = Encode(scene);
-
-        // A write of this run kept through an outage is not in Redis yet: this one queues behind it.
-        if (_redis.Multiplexer is { IsConnected: true } multiplexer && !_values.IsPending(run))
-        {
-            try
-            {
-                // Not cancelled with the request: the script runs in Redis either way, and this copy must know.
-                var result = (SceneStoreResult)(int)await multiplexer.GetDatabase().ScriptEvaluateAsync(
-                    StoreScript,
-                    [_redis.Key(Kind, run)],
-                    [_redis.Key(Kind, "*").ToString(), value, scene.Json.Length, _limits.MaxSceneRuns, _limits.MaxTotalSceneBytes])
-                    .WaitAsync(_redis.Options.CommandTimeout, CancellationToken.None);
-                if (result == SceneStoreResult.Stored)
-                {
-                    _values.Remember(run, value);
-                }
-
-                return result;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                Log.StoreDeferred(_logger, run, ex.Message);
-            }
-        }
-
-        // Redis cannot count for us: count the scenes this instance knows of.
-        var others = _values.Known.Where(pair => pair.Key != run).Select(pair => SceneBytes(pair.Value)).ToList();
-        var admitted = _limits.Admit(others.Count, others.Sum(), scene.Json.Length);
-        if (admitted == SceneStoreResult.Stored)
-        {
-            await _values.SetAsync(run, value);
-        }
-
-        return admitted;
+        return await StoreAsync(run, Encode(scene), scene.Json.Length);
     }
 
     public async Task<bool> DeleteAsync(string run, CancellationToken cancellationToken = default)
@@ -131,6 +101,46 @@ internal sealed partial class RedisSceneStore : ISceneStore, IHostedService
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stores <paramref name="value"/> within the limits, or only checks that it would fit when it is empty.</summary>
+    private async ValueTask<SceneStoreResult> StoreAsync(string run, RedisValue value, long sceneBytes)
+    {
+        var checkOnly = value.IsNullOrEmpty;
+
+        // A write of this run kept through an outage is not in Redis yet: this one queues behind it.
+        if (_redis.Multiplexer is { IsConnected: true } multiplexer && !_values.IsPending(run))
+        {
+            try
+            {
+                // Not cancelled with the request: the script runs in Redis either way, and this copy must know.
+                var result = (SceneStoreResult)(int)await multiplexer.GetDatabase().ScriptEvaluateAsync(
+                    StoreScript,
+                    [_redis.Key(Kind, run)],
+                    [_redis.Key(Kind, "*").ToString(), value, sceneBytes, _limits.MaxSceneRuns, _limits.MaxTotalSceneBytes])
+                    .WaitAsync(_redis.Options.CommandTimeout, CancellationToken.None);
+                if (result == SceneStoreResult.Stored && !checkOnly)
+                {
+                    _values.Remember(run, value);
+                }
+
+                return result;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                Log.StoreDeferred(_logger, run, ex.Message);
+            }
+        }
+
+        // Redis cannot count for us: count the scenes this instance knows of.
+        var others = _values.Known.Where(pair => pair.Key != run).Select(pair => SceneBytes(pair.Value)).ToList();
+        var admitted = _limits.Admit(others.Count, others.Sum(), sceneBytes);
+        if (admitted == SceneStoreResult.Stored && !checkOnly)
+        {
+            await _values.SetAsync(run, value);
+        }
+
+        return admitted;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -23,6 +23,13 @@ public interface ISceneStore
     /// </summary>
     Task<SceneStoreResult> SetAsync(string run, StoredScene scene, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether a scene of <paramref name="bytes"/> for <paramref name="run"/> would be stored now: a
+    /// check before an upload is read, so one the store has no room for costs nothing.
+    /// <see cref="SetAsync"/> decides.
+    /// </summary>
+    ValueTask<SceneStoreResult> AdmitsAsync(string run, long bytes, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the scene of <paramref name="run"/>; <see langword="false"/> when it had none.</summary>
     Task<bool> DeleteAsync(string run, CancellationToken cancellationToken = default);
 }

@@ -25,6 +25,15 @@ internal sealed class InMemorySceneStore(IOptions<SceneStoreOptions> options) : 
         }
     }
 
+    public ValueTask<SceneStoreResult> AdmitsAsync(string run, long bytes, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var old = _scenes.GetValueOrDefault(run);
+            return ValueTask.FromResult(_limits.Admit(_scenes.Count - (old is null ? 0 : 1), _bytes - (old?.Json.Length ?? 0), bytes));
+        }
+    }
+
     public Task<SceneStoreResult> SetAsync(string run, StoredScene scene, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scene);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.State;
@@ -44,11 +43,41 @@ internal static class SceneApi
             numEnvs = envs;
         }
 
+        // An upload the store has no room for is refused before it is read when its length is
+        // declared, and before it is made one array when it is not.
         var max = options.Value.MaxSceneBytes;
-        var body = await ReadBodyAsync(context, max);
-        if (body is null)
+        var tooLarge = $"the scene is larger than the limit of {max} bytes (Viewer:MaxSceneBytes)";
+        byte[] body;
+        if (context.Request.ContentLength is { } declared)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the scene is larger than the limit of {max} bytes (Viewer:MaxSceneBytes)");
+            if (declared > max)
+            {
+                return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
+            }
+
+            if (await loader.CheckRoomAsync(run, declared, context.RequestAborted) is { } full)
+            {
+                return Error(StatusCodes.Status507InsufficientStorage, full.Error!);
+            }
+
+            // Read straight into the array the store keeps: no second copy.
+            body = new byte[declared];
+            await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted);
+        }
+        else
+        {
+            using var upload = await UploadChunks.ReadAsync(context.Request.Body, max, context.RequestAborted);
+            if (upload is null)
+            {
+                return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
+            }
+
+            if (await loader.CheckRoomAsync(run, upload.Length, context.RequestAborted) is { } full)
+            {
+                return Error(StatusCodes.Status507InsufficientStorage, full.Error!);
+            }
+
+            body = upload.ToArray();
         }
 
         var result = await loader.LoadAsync(run, body, numEnvs, context.RequestAborted);
@@ -109,40 +138,6 @@ internal static class SceneApi
             links_per_env = info.LinksPerEnv,
             bytes = info.Bytes,
         });
-    }
-
-    /// <summary>Reads the body up to <paramref name="max"/> bytes; <see langword="null"/> when it is larger.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long max)
-    {
-        if (context.Request.ContentLength > max)
-        {
-            return null;
-        }
-
-        // A declared length is read straight into the array the store keeps: no second copy.
-        if (context.Request.ContentLength is { } declared)
-        {
-            var exact = new byte[declared];
-            await context.Request.Body.ReadExactlyAsync(exact, context.RequestAborted);
-            return exact;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        var body = context.Request.Body;
-        while (true)
-        {
-            var read = await body.ReadAsync(buffer.GetMemory(64 * 1024), context.RequestAborted);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > max)
-            {
-                return null;
-            }
-        }
     }
 
     private static IResult Error(int status, string message) => ErrorResponse.Result(status, message);

@@ -25,21 +25,22 @@ internal sealed partial class SceneLoader(ISceneStore store, IControlChannel con
         var stored = await store.SetAsync(run, new StoredScene(json, result.Info!), cancellationToken);
         if (stored != SceneStoreResult.Stored)
         {
-            var reason = stored == SceneStoreResult.TooManyRuns ? RefusalReason.SceneRuns : RefusalReason.SceneBytes;
-            var error = stored == SceneStoreResult.TooManyRuns
-                ? $"the server holds scenes for {limits.Value.MaxSceneRuns} runs, its limit (Viewer:MaxSceneRuns): delete one with DELETE /api/system?run=NAME first"
-                : $"this scene of {json.Length} bytes would take the scenes held past {limits.Value.MaxTotalSceneBytes} bytes, the limit (Viewer:MaxTotalSceneBytes): delete one with DELETE /api/system?run=NAME first";
-            if (diagnostics.Refused(reason, out var unlogged))
-            {
-                Log.SceneOverLimit(logger, run, error, unlogged);
-            }
-
-            return new SceneLoadResult(null, error, OverLimit: true);
+            return OverLimit(run, stored, json.Length);
         }
 
         Log.SceneLoaded(logger, run, result.Info!.Links, result.Info.NumEnvs ?? 1, json.Length);
         await RefreshAsync(run, cancellationToken);
         return new SceneLoadResult(result.Info, null, OverLimit: false);
+    }
+
+    /// <summary>
+    /// Whether a scene of <paramref name="bytes"/> for <paramref name="run"/> would fit in the store
+    /// now, before an upload is read: <see langword="null"/> when it would, else the refusal.
+    /// </summary>
+    public async Task<SceneLoadResult?> CheckRoomAsync(string run, long bytes, CancellationToken cancellationToken)
+    {
+        var admitted = await store.AdmitsAsync(run, bytes, cancellationToken);
+        return admitted == SceneStoreResult.Stored ? null : OverLimit(run, admitted, bytes);
     }
 
     /// <summary>Deletes the scene of <paramref name="run"/>; <see langword="false"/> when it had none.</summary>
@@ -53,6 +54,19 @@ internal sealed partial class SceneLoader(ISceneStore store, IControlChannel con
         Log.SceneDeleted(logger, run);
         await RefreshAsync(run, cancellationToken);
         return true;
+    }
+
+    private SceneLoadResult OverLimit(string run, SceneStoreResult refused, long bytes)
+    {
+        var (reason, error) = refused == SceneStoreResult.TooManyRuns
+            ? (RefusalReason.SceneRuns, $"the server holds scenes for {limits.Value.MaxSceneRuns} runs, its limit (Viewer:MaxSceneRuns): delete one with DELETE /api/system?run=NAME first")
+            : (RefusalReason.SceneBytes, $"this scene of {bytes} bytes would take the scenes held past {limits.Value.MaxTotalSceneBytes} bytes, the limit (Viewer:MaxTotalSceneBytes): delete one with DELETE /api/system?run=NAME first");
+        if (diagnostics.Refused(reason, out var unlogged))
+        {
+            Log.SceneOverLimit(logger, run, error, unlogged);
+        }
+
+        return new SceneLoadResult(null, error, OverLimit: true);
     }
 
     private async Task RefreshAsync(string run, CancellationToken cancellationToken)

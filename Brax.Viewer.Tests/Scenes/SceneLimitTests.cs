@@ -65,6 +65,21 @@ public sealed class SceneLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task Chunked_uploads_are_kept_byte_for_byte_and_held_to_the_limits_too()
+    {
+        await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:MaxTotalSceneBytes"] = "300000" });
+        var scene = Scene(200_001); // over three 64 KiB read chunks
+
+        (await PutChunkedAsync(server, "a", scene)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await _http.GetByteArrayAsync(server.Http("api/system?run=a"))).Should().Equal(scene);
+
+        using var refused = await PutChunkedAsync(server, "b", Scene(100_000));
+        refused.StatusCode.Should().Be(HttpStatusCode.InsufficientStorage);
+        (await refused.Content.ReadFromJsonAsync<ErrorBody>())!.Message.Should().Contain("Viewer:MaxTotalSceneBytes");
+        (await _http.GetAsync(server.Http("api/system?run=b"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Zero_turns_both_limits_off()
     {
         await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:MaxSceneRuns"] = "0", ["Viewer:MaxTotalSceneBytes"] = "0" });
@@ -92,6 +107,14 @@ public sealed class SceneLimitTests : IDisposable
     {
         const string head = "{\"geoms\": {}, \"pad\": \"";
         return Encoding.UTF8.GetBytes(head + new string('x', bytes - head.Length - 2) + "\"}");
+    }
+
+    private Task<HttpResponseMessage> PutChunkedAsync(ViewerTestServer server, string run, byte[] scene)
+    {
+        var content = new StreamContent(new MemoryStream(scene)) { Headers = { ContentType = new("application/json") } };
+        var request = new HttpRequestMessage(HttpMethod.Put, server.Http($"api/system?run={run}")) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        return _http.SendAsync(request);
     }
 
     private Task<HttpResponseMessage> PutAsync(ViewerTestServer server, string run, byte[] scene) =>
