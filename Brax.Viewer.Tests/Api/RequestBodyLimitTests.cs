@@ -75,6 +75,14 @@ public sealed class RequestBodyLimitTests : IAsyncLifetime
         await ExpectRefusalAsync(await http.SendAsync(Post("api/rendering_status", Toggle(1025), declared: true)), 1024, "Viewer:MaxRequestBodyBytes");
     }
 
+    [Fact]
+    public async Task A_limit_below_one_byte_stops_the_start()
+    {
+        var start = () => ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:MaxRequestBodyBytes"] = "0" });
+
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).Which.Message.Should().Contain("Viewer:MaxRequestBodyBytes");
+    }
+
     [Theory]
     [InlineData("POST", "healthz")]
     [InlineData("POST", "no/such/path")]

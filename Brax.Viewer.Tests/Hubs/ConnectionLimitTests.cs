@@ -96,6 +96,14 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_negative_limit_stops_the_start()
+    {
+        var start = () => ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:MaxConnections"] = "-1" });
+
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).Which.Message.Should().Contain("Viewer:MaxConnections");
+    }
+
     private static async Task ExpectRefusalAsync(HttpResponseMessage response)
     {
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);

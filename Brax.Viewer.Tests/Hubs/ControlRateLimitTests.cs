@@ -121,4 +121,12 @@ public sealed class ControlRateLimitTests : IAsyncLifetime
 
         server.GetRequiredService<HubDiagnostics>().RefusalCount(RefusalReason.ControlRate).Should().Be(0);
     }
+
+    [Fact]
+    public async Task A_negative_rate_stops_the_start()
+    {
+        var start = () => ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:MaxControlMessagesPerSecond"] = "-1" });
+
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).Which.Message.Should().Contain("Viewer:MaxControlMessagesPerSecond");
+    }
 }
