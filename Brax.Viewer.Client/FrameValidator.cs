@@ -6,11 +6,17 @@ namespace Brax.Viewer.Client;
 /// Decides whether UTF-8 text is a Brax frame: one JSON object whose <c>x</c> member holds
 /// <c>pos</c> (<c>[[x,y,z],…]</c>) and <c>rot</c> (<c>[[w,x,y,z],…]</c>) of equal length.
 /// One forward pass with <see cref="Utf8JsonReader"/>, which also rejects everything that is
-/// not strict JSON (bare <c>NaN</c>, trailing text, control bytes such as 0x1E).
+/// not strict JSON (bare <c>NaN</c>, trailing text, control bytes such as 0x1E), and every number
+/// anywhere in the frame that has no finite float64 value (<c>1e999</c>): JSON allows it, but a
+/// MessagePack viewer would get <c>Infinity</c> and a browser's <c>JSON.parse</c> too.
 /// </summary>
 internal static class FrameValidator
 {
     private const int MaxDepth = 64;
+
+    // A number written without an exponent needs more than 308 digits to pass double.MaxValue;
+    // anything shorter is finite without being parsed, which keeps the common case cheap.
+    private const int ShortestOverflowWithoutExponent = 309;
 
     /// <summary>Returns null for a valid frame, else what is wrong with it.</summary>
     public static string? Validate(ReadOnlySpan<byte> utf8Json) => Validate(utf8Json, out _);
@@ -43,7 +49,11 @@ internal static class FrameValidator
 
                 if (!isPose)
                 {
-                    reader.Skip();
+                    if (SkipValue(ref reader) is { } valueError)
+                    {
+                        return valueError;
+                    }
+
                     continue;
                 }
 
@@ -87,7 +97,12 @@ internal static class FrameValidator
             if (reader.ValueTextEquals("pos"u8))
             {
                 reader.Read();
-                if (!TryReadVectors(ref reader, 3, out positions))
+                if (ReadVectors(ref reader, 3, out positions) is { } numberError)
+                {
+                    return numberError;
+                }
+
+                if (positions < 0)
                 {
                     return "\"x.pos\" must be an array of [x, y, z] number arrays";
                 }
@@ -95,7 +110,12 @@ internal static class FrameValidator
             else if (reader.ValueTextEquals("rot"u8))
             {
                 reader.Read();
-                if (!TryReadVectors(ref reader, 4, out rotations))
+                if (ReadVectors(ref reader, 4, out rotations) is { } numberError)
+                {
+                    return numberError;
+                }
+
+                if (rotations < 0)
                 {
                     return "\"x.rot\" must be an array of [w, x, y, z] number arrays";
                 }
@@ -103,7 +123,10 @@ internal static class FrameValidator
             else
             {
                 reader.Read();
-                reader.Skip();
+                if (SkipValue(ref reader) is { } valueError)
+                {
+                    return valueError;
+                }
             }
         }
 
@@ -115,42 +138,93 @@ internal static class FrameValidator
         return positions == rotations ? null : "\"x.pos\" and \"x.rot\" must have one entry per body each";
     }
 
-    private static bool TryReadVectors(ref Utf8JsonReader reader, int width, out int count)
+    /// <summary>
+    /// Reads an array of <paramref name="width"/>-number arrays: <paramref name="count"/> is its
+    /// length, or -1 when it has another shape. Returns the problem with a number that has no
+    /// finite float64 value, if there is one.
+    /// </summary>
+    private static string? ReadVectors(ref Utf8JsonReader reader, int width, out int count)
     {
-        count = 0;
+        count = -1;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            return false;
+            return null;
         }
 
+        var vectors = 0;
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndArray)
             {
-                return true;
+                count = vectors;
+                return null;
             }
 
             if (reader.TokenType != JsonTokenType.StartArray)
             {
-                return false;
+                return null;
             }
 
             for (var i = 0; i < width; i++)
             {
                 if (!reader.Read() || reader.TokenType != JsonTokenType.Number)
                 {
-                    return false;
+                    return null;
+                }
+
+                if (NumberError(ref reader) is { } numberError)
+                {
+                    return numberError;
                 }
             }
 
             if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
             {
-                return false;
+                return null;
             }
 
-            count++;
+            vectors++;
         }
 
-        return false;
+        return null;
+    }
+
+    /// <summary>Passes over the value at the reader, checking every number in it.</summary>
+    private static string? SkipValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return reader.TokenType == JsonTokenType.Number ? NumberError(ref reader) : null;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (reader.TokenType == JsonTokenType.Number && NumberError(ref reader) is { } numberError)
+            {
+                return numberError;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why the number at the reader is refused: it has no finite float64 value.</summary>
+    private static string? NumberError(ref Utf8JsonReader reader)
+    {
+        var text = reader.ValueSpan;
+        if (text.Length < ShortestOverflowWithoutExponent && text.IndexOfAny((byte)'e', (byte)'E') < 0)
+        {
+            return null;
+        }
+
+        // Utf8JsonReader reads 1e999 as an infinity rather than failing, so the value is checked.
+        if (reader.TryGetDouble(out var value) && double.IsFinite(value))
+        {
+            return null;
+        }
+
+        var shown = System.Text.Encoding.UTF8.GetString(text[..Math.Min(text.Length, 32)]) + (text.Length > 32 ? "…" : string.Empty);
+        return $"the number {shown} does not fit a float64 (finite double); numbers outside ±1.8e308 are refused like NaN and Infinity";
     }
 }

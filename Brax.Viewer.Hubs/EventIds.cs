@@ -5,4 +5,6 @@ internal static class EventIds
 {
     public const int ClientCallRefused = 1200;
     public const int HubMethodFailed = 1201;
+    public const int ConnectionRefused = 1210;
+    public const int ToggleDropped = 1211;
 }

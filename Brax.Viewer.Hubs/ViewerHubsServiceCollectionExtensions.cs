@@ -7,6 +7,7 @@ using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Hubs.State;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -29,14 +30,16 @@ public static class ViewerHubsServiceCollectionExtensions
     /// Adds SignalR with the JSON and MessagePack protocols, the frame and control hubs, their raw
     /// protocols, the newest-wins fan-out, and the stores of render toggles, scenes and newest frames:
     /// in memory, or in Redis when <c>ConnectionStrings:Redis</c> is set. Binds and validates at
-    /// start-up <see cref="ViewerOptions"/> and <see cref="FanoutOptions"/> (section <c>Viewer</c>) and
-    /// <see cref="RedisScaleOutOptions"/> (section <c>Viewer:Redis</c>).
+    /// start-up <see cref="ViewerOptions"/>, <see cref="FanoutOptions"/>, <see cref="AccessOptions"/> and
+    /// <see cref="SceneStoreOptions"/> (section <c>Viewer</c>) and <see cref="RedisScaleOutOptions"/>
+    /// (section <c>Viewer:Redis</c>).
     /// </summary>
     public static ISignalRServerBuilder AddViewerHubs(this IServiceCollection services, IConfiguration configuration)
     {
         AddValidatedOptions<ViewerOptions>(services, configuration, ViewerOptions.SectionName, options => options.Validate());
         AddValidatedOptions<FanoutOptions>(services, configuration, FanoutOptions.SectionName, options => options.Validate());
         AddValidatedOptions<AccessOptions>(services, configuration, AccessOptions.SectionName, options => options.Validate());
+        AddValidatedOptions<SceneStoreOptions>(services, configuration, SceneStoreOptions.SectionName, options => options.Validate());
         AddAccessControl(services);
 
         services.TryAddSingleton(TimeProvider.System);
@@ -48,6 +51,8 @@ public static class ViewerHubsServiceCollectionExtensions
         services.AddHostedService<ViewerCountAnnouncer>();
         services.TryAddSingleton<FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();
+        services.TryAddSingleton<ControlRateLimitFilter>();
+        services.AddRateLimiter(limiter => limiter.AddPolicy<string, ConnectionLimitPolicy>(ConnectionLimitPolicy.Name));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawFrameProtocol>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, RawControlProtocol>());
 
@@ -68,7 +73,10 @@ public static class ViewerHubsServiceCollectionExtensions
         {
             hub.SupportedProtocols = ["json", "messagepack", RawControlProtocol.ProtocolName];
             hub.MaximumReceiveMessageSize = viewer.Value.MaxControlMessageBytes + EnvelopeAllowance;
+
+            // The error filter outermost, so a toggle refused for its rate is logged like any client mistake.
             hub.AddFilter(errors);
+            hub.AddFilter<ControlRateLimitFilter>();
         });
 
         // Redis first: the in-memory stores below are only added where scale-out put none.

@@ -6,11 +6,24 @@ public sealed class ViewerOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Viewer";
 
+    /// <summary>
+    /// WebSocket and SignalR connections (raw and hub endpoints together) the server holds at once;
+    /// more get 503 before the upgrade. 0 turns the limit off. Default 10,000.
+    /// </summary>
+    public int MaxConnections { get; set; } = 10_000;
+
     /// <summary>Largest accepted frame, in bytes. Larger raw frames are drained and ignored. Default 16 MiB.</summary>
     public long MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Largest accepted control message, in bytes. Default 64 KiB.</summary>
     public int MaxControlMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Toggles one control connection (raw or SignalR) may send per second; more are dropped. Each
+    /// toggle is told to every control client of the run, so this bounds what one client can make the
+    /// server send. 0 turns the limit off. Default 20.
+    /// </summary>
+    public int MaxControlMessagesPerSecond { get; set; } = 20;
 
     /// <summary>How often raw WebSockets are pinged. Default 15 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
@@ -34,6 +47,16 @@ public sealed class ViewerOptions
         if (MaxControlMessageBytes < 64)
         {
             yield return $"{SectionName}:{nameof(MaxControlMessageBytes)} must be at least 64 (is {MaxControlMessageBytes}).";
+        }
+
+        if (MaxConnections < 0)
+        {
+            yield return $"{SectionName}:{nameof(MaxConnections)} must be 0 (no limit) or more (is {MaxConnections}).";
+        }
+
+        if (MaxControlMessagesPerSecond < 0)
+        {
+            yield return $"{SectionName}:{nameof(MaxControlMessagesPerSecond)} must be 0 (no limit) or more (is {MaxControlMessagesPerSecond}).";
         }
 
         if (KeepAliveInterval <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)

@@ -29,6 +29,7 @@ public static class ViewerServer
 
         builder.Services.AddViewerHubs(builder.Configuration);
         builder.Services.AddTrustedProxies(builder.Configuration);
+        builder.Services.AddRequestBodyLimit(builder.Configuration);
 
         // The whole stop, connections included, is bounded by Viewer:ShutdownTimeout, not the host's 30 s.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ViewerOptions>>((host, viewer) => host.ShutdownTimeout = viewer.Value.ShutdownTimeout);
@@ -49,6 +50,7 @@ public static class ViewerServer
         app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && context.HttpContext.Response.ContentType is null
             ? ErrorResponse.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode).ToLowerInvariant())
             : Task.CompletedTask);
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseWebSockets();
         app.UseViewerAccess();
 

@@ -6,6 +6,13 @@ namespace Brax.Viewer.Hubs.Diagnostics;
 /// </summary>
 public sealed class HubDiagnostics
 {
+    private static readonly string[] RefusalNames = ["connections", "message_too_large", "control_rate", "request_body_too_large", "scene_runs", "scene_bytes"];
+
+    private readonly long[] _refused = new long[RefusalNames.Length];
+
+    // One report per reason per window: a client that hammers a limit thousands of times a second
+    // leaves one line every 10 s, which says how many refusals went unlogged before it.
+    private readonly LogThrottle[] _refusalLogs = [.. RefusalNames.Select(_ => new LogThrottle(perWindow: 1))];
     private long _rawSockets;
     private long _streamers;
     private long _frameViewers;
@@ -38,6 +45,30 @@ public sealed class HubDiagnostics
 
     /// <summary>Viewers disconnected because one frame took longer than the send timeout, since start.</summary>
     public long ViewersEvicted => Interlocked.Read(ref _viewersEvicted);
+
+    /// <summary>Refusals since start, per reason, by <see cref="NameOf"/> name.</summary>
+    public IReadOnlyDictionary<string, long> Refusals =>
+        Enum.GetValues<RefusalReason>().ToDictionary(NameOf, RefusalCount, StringComparer.Ordinal);
+
+    /// <summary>The snake_case name of <paramref name="reason"/>, as <c>GET /api/diagnostics</c> shows it.</summary>
+    public static string NameOf(RefusalReason reason) => RefusalNames[(int)reason];
+
+    /// <summary>Refusals for <paramref name="reason"/> since start.</summary>
+    public long RefusalCount(RefusalReason reason) => Interlocked.Read(ref _refused[(int)reason]);
+
+    /// <summary>
+    /// Counts one refusal: the one place every limit reports to. Returns whether the caller should
+    /// log it now, at most once per 10 s per reason; <paramref name="unlogged"/> then says how many
+    /// refusals of that reason went unlogged before it.
+    /// </summary>
+    public bool Refused(RefusalReason reason, out long unlogged)
+    {
+        Interlocked.Increment(ref _refused[(int)reason]);
+        return _refusalLogs[(int)reason].TryEnter(out unlogged);
+    }
+
+    /// <summary>Counts one refusal that the caller reports through a throttle of its own.</summary>
+    public void Refused(RefusalReason reason) => Interlocked.Increment(ref _refused[(int)reason]);
 
     internal void RawSocketOpened() => Interlocked.Increment(ref _rawSockets);
 

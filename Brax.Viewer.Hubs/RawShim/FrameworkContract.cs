@@ -38,6 +38,14 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// that the server aborted, fail with one of the exceptions <see cref="IsConnectionGone"/> lists; the
 /// shim treats them as the end of the connection, never as an error to report.
 /// </description></item>
+/// <item><description>
+/// <b>A frame's header is read before the receive reports it.</b> <see cref="WebSocket"/> reads every
+/// byte of the connection through its stream, and a <c>ReceiveAsync</c>, also with an empty buffer,
+/// returns for a data message only after that message's first frame header has come through.
+/// <see cref="RawWebSocketSession"/> relies on it to know a message's announced size
+/// (<see cref="InboundFrameHeaders"/>) before it reads any payload; without it, a message over the
+/// limit would still be refused, but only after up to the limit of it had been buffered.
+/// </description></item>
 /// </list>
 /// </remarks>
 internal static class FrameworkContract

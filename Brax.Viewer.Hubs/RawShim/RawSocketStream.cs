@@ -10,7 +10,8 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// shim writes text messages onto it, so a large frame shared by many viewers goes from its one
 /// array into each connection's output without a per-socket send buffer in between, and
 /// <see cref="KeepAliveSweep"/> pings it, so idle sockets need no timer each. One lock orders
-/// every write, so frames never interleave.
+/// every write, so frames never interleave. It follows the headers of the frames the client sends
+/// (<see cref="InboundFrameHeaders"/>), so a message's announced size is known before its payload.
 /// </summary>
 internal sealed class RawSocketStream(Stream upgraded) : Stream
 {
@@ -21,9 +22,13 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
     private static readonly byte[] Ping = [0x89, 0x00];
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly InboundFrameHeaders _inbound = new();
     private long _lastHeardAt = Environment.TickCount64;
     private long _pingSentAt;
     private volatile bool _closeSent;
+
+    /// <summary>Payload bytes the frame headers of data message <paramref name="message"/> (1 for the first) have announced so far.</summary>
+    public long AnnouncedBytes(long message) => _inbound.AnnouncedBytes(message);
 
     /// <summary>Sends one complete text message; once a close frame has gone out, messages are dropped.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -121,6 +126,7 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
         if (read > 0)
         {
             Volatile.Write(ref _lastHeardAt, Environment.TickCount64);
+            _inbound.Observe(buffer.Span[..read]);
         }
 
         return read;

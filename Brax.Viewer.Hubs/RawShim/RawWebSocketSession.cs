@@ -19,18 +19,20 @@ namespace Brax.Viewer.Hubs.RawShim;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync disposes the connection when the session ends.")]
 internal sealed partial class RawWebSocketSession : IHttpContextFeature, IClosesOnShutdownFeature
 {
-    private const int ReceiveChunk = 4096;
+    private const int DrainChunk = 64 * 1024;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
     private readonly RawSocketStream _stream;
     private readonly RawEndpoint _endpoint;
-    private readonly bool _forwardsInput;
+    private readonly MessageChunks? _received;
     private readonly ILogger _logger;
     private readonly BadInputLog _badInput;
     private readonly Pipe _input = new(new PipeOptions(useSynchronizationContext: false));
     private readonly WebSocketMessageWriter _output;
     private readonly DefaultConnectionContext _connection;
+    private HubDiagnostics? _diagnostics;
+    private long _messages;
     private Task? _receiving;
 
     public RawWebSocketSession(HttpContext http, WebSocket socket, RawSocketStream stream, RawEndpoint endpoint, bool forwardsInput, ILogger logger, BadInputLog badInput)
@@ -39,7 +41,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
         _socket = socket;
         _stream = stream;
         _endpoint = endpoint;
-        _forwardsInput = forwardsInput;
+        _received = forwardsInput ? new MessageChunks() : null;
         _logger = logger;
         _badInput = badInput;
         _output = new WebSocketMessageWriter(socket, stream, Abort);
@@ -61,6 +63,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
     /// <summary>Serves the socket until it ends; when the server stops, closes it with 1001 and waits at most <paramref name="shutdownCloseTimeout"/> for the client's answer.</summary>
     public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, KeepAliveSweep keepAlive, TimeSpan shutdownCloseTimeout, CancellationToken serverStopping)
     {
+        _diagnostics = diagnostics;
         diagnostics.RawSocketOpened();
         try
         {
@@ -127,26 +130,47 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
         }
     }
 
-    /// <summary>Receives one message and hands it on; false when the socket or the hub has gone.</summary>
+    /// <summary>
+    /// Receives one message and hands it on; false when the socket or the hub has gone. Only a text
+    /// message from a client whose input is forwarded is kept, and only while it stays within the
+    /// limit: it is kept in chunks as it arrives (<see cref="MessageChunks"/>), and once its announced
+    /// or received size passes the limit they are given back and the rest is read through one chunk
+    /// and dropped. An unfragmented message over the limit is known from its frame header
+    /// (<see cref="InboundFrameHeaders"/>), so none of it is kept; a fragmented one only as its
+    /// fragments arrive, so at most the limit of it is.
+    /// </summary>
     private async Task<bool> ReceiveMessageAsync(ValueWebSocketReceiveResult first)
     {
         var limit = _endpoint.MaxMessageBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
+        var message = ++_messages;
+        var received = _received;
+        var keep = received is not null && first.MessageType == WebSocketMessageType.Text;
+        byte[]? drain = null;
         try
         {
-            var length = 0;
             long total = 0;
             var result = first;
             while (!result.EndOfMessage)
             {
-                var keep = _forwardsInput && total <= limit;
-                if (keep && length == buffer.Length)
+                if (keep && Math.Max(_stream.AnnouncedBytes(message), total) > limit)
                 {
-                    buffer = Grow(buffer, length, limit);
+                    keep = false;
+                    received!.Clear();
                 }
 
-                // Past the limit, or from a client whose input is ignored, bytes are drained into the same chunk.
-                var target = keep ? buffer.AsMemory(length) : buffer.AsMemory(0, Math.Min(buffer.Length, ReceiveChunk));
+                Memory<byte> target;
+                var intoReceived = keep && received!.Length < limit;
+                if (intoReceived)
+                {
+                    target = received!.GetMemory(limit - received.Length);
+                }
+                else
+                {
+                    // Past the limit, at it, or from a client whose input is ignored: read through one chunk.
+                    drain ??= ArrayPool<byte>.Shared.Rent(DrainChunk);
+                    target = drain.AsMemory(0, DrainChunk);
+                }
+
                 result = await _socket.ReceiveAsync(target, CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
@@ -154,45 +178,47 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
                 }
 
                 total += result.Count;
-                if (keep && total <= limit)
+                if (intoReceived)
                 {
-                    length += result.Count;
+                    received!.Advance(result.Count);
                 }
             }
 
-            if (!_forwardsInput)
+            if (received is null)
             {
                 return true;
             }
 
+            var tooLarge = total > limit || _stream.AnnouncedBytes(message) > limit;
             var problem = result.MessageType == WebSocketMessageType.Binary ? "binary messages are not part of the protocol"
-                : total > limit ? $"larger than the {limit}-byte limit"
-                : buffer.AsSpan(0, length).Contains(RawRecords.Separator) ? "text holds a 0x1E byte, which JSON never does"
+                : tooLarge ? $"larger than the {limit}-byte limit"
+                : received.Contains(RawRecords.Separator) ? "text holds a 0x1E byte, which JSON never does"
                 : null;
             if (problem is not null)
             {
+                if (tooLarge)
+                {
+                    _diagnostics?.Refused(RefusalReason.MessageTooLarge);
+                }
+
                 _badInput.Report(_endpoint.Path, total, problem);
 
                 return true;
             }
 
-            _input.Writer.Write(buffer.AsSpan(0, length));
+            received.CopyTo(_input.Writer);
             _input.Writer.Write([RawRecords.Separator]);
             var flushed = await _input.Writer.FlushAsync();
             return !flushed.IsCompleted;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            received?.Clear();
+            if (drain is not null)
+            {
+                ArrayPool<byte>.Shared.Return(drain);
+            }
         }
-    }
-
-    private static byte[] Grow(byte[] buffer, int length, long limit)
-    {
-        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
-        buffer.AsSpan(0, length).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return grown;
     }
 
     /// <summary>Sends a close frame; a client that does not answer within the close timeout is cut off.</summary>

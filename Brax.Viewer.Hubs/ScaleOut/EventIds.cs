@@ -26,4 +26,7 @@ internal static class EventIds
     // Viewer counts across instances.
     public const int ViewerCountReadFailed = 1440;
     public const int ViewerCountWriteFailed = 1441;
+
+    // Scenes in Redis.
+    public const int SceneStoreDeferred = 1450;
 }

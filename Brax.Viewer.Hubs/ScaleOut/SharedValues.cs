@@ -8,6 +8,7 @@ namespace Brax.Viewer.Hubs.ScaleOut;
 /// Values every instance shares through Redis (keys <c>PREFIX:KIND:ID</c>), with a local copy of the
 /// last value seen. While Redis is down, reads answer from that copy and writes are kept locally and
 /// written through when Redis returns (last writer wins): clients never see an error because of Redis.
+/// Writing <see cref="RedisValue.Null"/> deletes a value, through an outage like any other write.
 /// </summary>
 internal sealed partial class SharedValues
 {
@@ -65,6 +66,15 @@ internal sealed partial class SharedValues
 
         return _known.TryGetValue(id, out var known) ? known : RedisValue.Null;
     }
+
+    /// <summary>The values this instance holds a copy of, the ones written during an outage included.</summary>
+    public IEnumerable<KeyValuePair<string, RedisValue>> Known => _known.Where(pair => pair.Value.HasValue);
+
+    /// <summary>Whether a write of <paramref name="id"/> made during an outage still waits for Redis.</summary>
+    public bool IsPending(string id) => _pending.ContainsKey(id);
+
+    /// <summary>Takes note of <paramref name="value"/>, which the caller has just written to Redis itself.</summary>
+    public void Remember(string id, RedisValue value) => _known[id] = value;
 
     public async ValueTask SetAsync(string id, RedisValue value)
     {
@@ -124,7 +134,9 @@ internal sealed partial class SharedValues
 
                 var value = await multiplexer.GetDatabase().StringGetAsync(_redis.Key(_kind, id)).WaitAsync(_redis.Options.CommandTimeout);
                 var known = _known.TryGetValue(id, out var seen) ? seen : RedisValue.Null;
-                if (value.HasValue && value != known)
+
+                // A value written or deleted elsewhere: a deletion is news to this instance's clients too.
+                if (value != known)
                 {
                     _known[id] = value;
                     await AnnounceAsync(id);
@@ -166,7 +178,9 @@ internal sealed partial class SharedValues
 
         try
         {
-            await multiplexer.GetDatabase().StringSetAsync(_redis.Key(_kind, id), value).WaitAsync(_redis.Options.CommandTimeout);
+            var database = multiplexer.GetDatabase();
+            var key = _redis.Key(_kind, id);
+            await (value.IsNull ? database.KeyDeleteAsync(key) : database.StringSetAsync(key, value)).WaitAsync(_redis.Options.CommandTimeout);
 
             // Only if no newer write came in meanwhile: that one is still to be written.
             _pending.TryRemove(new KeyValuePair<string, RedisValue>(id, value));

@@ -28,6 +28,7 @@ internal static class HealthApi
             viewer_memberships = diagnostics.ViewerMemberships,
             frames_skipped = diagnostics.FramesSkipped,
             viewers_evicted = diagnostics.ViewersEvicted,
+            refused = diagnostics.Refusals,
         })).RequireAuthorization(AccessPolicies.View);
     }
 }

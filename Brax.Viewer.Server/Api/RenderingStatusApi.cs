@@ -7,8 +7,6 @@ namespace Brax.Viewer.Server.Api;
 /// <summary><c>GET/POST /api/rendering_status</c>: the render toggle over HTTP, as the original server had it.</summary>
 internal static class RenderingStatusApi
 {
-    private const int MaxBodyBytes = 64 * 1024;
-
     public static void MapRenderingStatusApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/rendering_status", async (HttpContext http, IControlChannel control) =>
@@ -37,11 +35,7 @@ internal static class RenderingStatusApi
 
     private static async Task<(bool? Enabled, string? Problem)> ReadToggleAsync(HttpContext http)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-        {
-            return (null, $"the body must be at most {MaxBodyBytes} bytes");
-        }
-
+        // The body is at most Viewer:MaxRequestBodyBytes: RequestBodyLimitMiddleware answers 413 past it.
         try
         {
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);

@@ -2,6 +2,8 @@ using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.ScaleOut;
+using Brax.Viewer.Hubs.State;
+using Brax.Viewer.Server.Api;
 using Brax.Viewer.Server.Forwarding;
 using Brax.Viewer.Server.Scenes;
 
@@ -23,5 +25,7 @@ internal static class ViewerOptionsTypes
         typeof(SceneOptions),
         typeof(RedisScaleOutOptions),
         typeof(TrustedProxyOptions),
+        typeof(SceneStoreOptions),
+        typeof(RequestBodyOptions),
     ];
 }

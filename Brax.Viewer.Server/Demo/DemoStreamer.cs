@@ -26,7 +26,7 @@ internal sealed partial class DemoStreamer(
     {
         // Loaded before Kestrel takes requests, so the first page load already shows the scene.
         var result = await loader.LoadAsync(RunContract.DefaultRun, DemoScene.SystemJson(), null, cancellationToken);
-        if (!result.IsValid)
+        if (!result.IsLoaded)
         {
             throw new InvalidOperationException($"The built-in demo scene is invalid: {result.Error}");
         }

@@ -9,4 +9,6 @@ internal static class EventIds
     public const int SceneLoaded = 2100;
     public const int SceneRefused = 2101;
     public const int SceneRefreshFailed = 2102;
+    public const int SceneRefusedAtLimit = 2103;
+    public const int SceneDeleted = 2104;
 }

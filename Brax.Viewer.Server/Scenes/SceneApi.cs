@@ -1,16 +1,14 @@
-using System.Buffers;
 using System.Globalization;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Brax.Viewer.Server.Scenes;
 
 /// <summary>
-/// <c>PUT /api/system</c>, <c>GET /api/system</c> and <c>GET /api/system/info</c> (the page's
-/// always-200 view of whether a scene is loaded, so a waiting page never logs a 404).
+/// <c>PUT /api/system</c>, <c>DELETE /api/system</c>, <c>GET /api/system</c> and <c>GET /api/system/info</c>
+/// (the page's always-200 view of whether a scene is loaded, so a waiting page never logs a 404).
 /// </summary>
 internal static class SceneApi
 {
@@ -18,7 +16,11 @@ internal static class SceneApi
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody();
+        // Scenes are far larger than the other JSON bodies: this endpoint has a limit of its own.
+        var maxSceneBytes = endpoints.ServiceProvider.GetRequiredService<IOptions<SceneOptions>>().Value.MaxSceneBytes;
+        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody()
+            .WithMetadata(new BodyLimit(maxSceneBytes, "Viewer:MaxSceneBytes"));
+        endpoints.MapDelete(Path, DeleteAsync).RequireAuthorization(AccessPolicies.Stream);
         endpoints.MapGet(Path, GetAsync).RequireAuthorization(AccessPolicies.View);
         endpoints.MapGet(Path + "/info", GetInfoAsync).RequireAuthorization(AccessPolicies.View);
     }
@@ -41,15 +43,56 @@ internal static class SceneApi
             numEnvs = envs;
         }
 
+        // An upload the store has no room for is refused before it is read when its length is
+        // declared, and before it is made one array when it is not.
         var max = options.Value.MaxSceneBytes;
-        var body = await ReadBodyAsync(context, max);
-        if (body is null)
+        var tooLarge = $"the scene is larger than the limit of {max} bytes (Viewer:MaxSceneBytes)";
+        byte[] body;
+        if (context.Request.ContentLength is { } declared)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"the scene is larger than the limit of {max} bytes (Viewer:MaxSceneBytes)");
+            if (declared > max)
+            {
+                return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
+            }
+
+            if (await loader.CheckRoomAsync(run, declared, context.RequestAborted) is { } full)
+            {
+                return Error(StatusCodes.Status507InsufficientStorage, full.Error!);
+            }
+
+            // Read straight into the array the store keeps: no second copy.
+            body = new byte[declared];
+            await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted);
+        }
+        else
+        {
+            using var upload = await UploadChunks.ReadAsync(context.Request.Body, max, context.RequestAborted);
+            if (upload is null)
+            {
+                return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
+            }
+
+            if (await loader.CheckRoomAsync(run, upload.Length, context.RequestAborted) is { } full)
+            {
+                return Error(StatusCodes.Status507InsufficientStorage, full.Error!);
+            }
+
+            body = upload.ToArray();
         }
 
         var result = await loader.LoadAsync(run, body, numEnvs, context.RequestAborted);
-        return result.IsValid ? Results.NoContent() : Error(StatusCodes.Status400BadRequest, result.Error!);
+        return result.IsLoaded ? Results.NoContent()
+            : Error(result.OverLimit ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status400BadRequest, result.Error!);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, SceneLoader loader)
+    {
+        if (!RunName.TryRead(context, out var run, out var runError))
+        {
+            return Error(StatusCodes.Status400BadRequest, runError);
+        }
+
+        return await loader.DeleteAsync(run, context.RequestAborted) ? Results.NoContent() : Error(StatusCodes.Status404NotFound, "no scene loaded");
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ISceneStore store)
@@ -95,38 +138,6 @@ internal static class SceneApi
             links_per_env = info.LinksPerEnv,
             bytes = info.Bytes,
         });
-    }
-
-    /// <summary>Reads the body up to <paramref name="max"/> bytes; <see langword="null"/> when it is larger.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long max)
-    {
-        if (context.Request.ContentLength > max)
-        {
-            return null;
-        }
-
-        // Our own limit replaces Kestrel's 30 MB default, which would otherwise answer first without a JSON body.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 64 * 1024, max) + 1);
-        var body = context.Request.Body;
-        while (true)
-        {
-            var read = await body.ReadAsync(buffer.GetMemory(64 * 1024), context.RequestAborted);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > max)
-            {
-                return null;
-            }
-        }
     }
 
     private static IResult Error(int status, string message) => ErrorResponse.Result(status, message);

@@ -17,9 +17,9 @@ public sealed class SceneOptions
 
     internal IEnumerable<string> Validate()
     {
-        if (MaxSceneBytes < 1)
+        if (MaxSceneBytes < 1 || MaxSceneBytes > Array.MaxLength)
         {
-            yield return $"{SectionName}:{nameof(MaxSceneBytes)} must be positive (is {MaxSceneBytes}).";
+            yield return $"{SectionName}:{nameof(MaxSceneBytes)} must be positive and under 2 GiB, the largest array (is {MaxSceneBytes}).";
         }
     }
 }

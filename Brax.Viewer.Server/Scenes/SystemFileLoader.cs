@@ -25,7 +25,7 @@ internal sealed class SystemFileLoader(SceneLoader loader, IOptions<SceneOptions
         }
 
         var result = await loader.LoadAsync(RunContract.DefaultRun, json, null, cancellationToken);
-        if (!result.IsValid)
+        if (!result.IsLoaded)
         {
             throw new StartupException($"--system {path}: {result.Error}");
         }

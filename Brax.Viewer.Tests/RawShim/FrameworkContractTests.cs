@@ -91,6 +91,20 @@ public sealed class FrameworkContractTests
         FrameworkContract.IsConnectionGone(afterAbort).Should().BeTrue("assumption 5 (how a vanished connection shows): a send on the aborted socket threw {0}", afterAbort.GetType());
     }
 
+    [Fact]
+    public async Task Assumption_6_a_frame_header_is_read_through_the_stream_before_the_receive_reports_the_message()
+    {
+        // A text frame announcing 1000 bytes (16-bit length, zero mask), of which only 10 have arrived.
+        byte[] partialFrame = [0x01, 0x80 | 126, 0x03, 0xE8, 0, 0, 0, 0, .. new byte[10]];
+        var stream = new RawSocketStream(new RecordingStream(partialFrame));
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+
+        var first = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+
+        first.MessageType.Should().Be(WebSocketMessageType.Text);
+        stream.AnnouncedBytes(1).Should().Be(1000, "assumption 6 (a frame's header is read before the receive reports it): the empty receive returned, so the header has passed through the stream");
+    }
+
     /// <summary>A client-to-server frame: final, masked (with a zero mask, so the payload reads as is).</summary>
     private static byte[] ClientFrame(byte firstByte, ReadOnlySpan<byte> payload) =>
         [firstByte, (byte)(0x80 | payload.Length), 0, 0, 0, 0, .. payload];

@@ -97,6 +97,55 @@ public sealed class SceneValidatorTests
         result.Error.Should().Contain(expected);
     }
 
+    [Theory]
+    [InlineData("""{"geoms": {"a": [{"name": "Box", "link_idx": 0, "pos": [1e999,0,0], "rot": [1,0,0,0], "size": [1,1,1]}]}}""", "1e999")]
+    [InlineData("""{"geoms": {}, "states": {"x": [{"pos": [[0,0,-1E400]], "rot": [[1,0,0,0]]}]}}""", "-1E400")]
+    [InlineData("""{"geoms": {}, "dt": 1e309}""", "1e309")]
+    public void Numbers_that_do_not_fit_a_float64_are_refused_wherever_they_are(string json, string number)
+    {
+        var result = SceneValidator.Validate(Encoding.UTF8.GetBytes(json));
+
+        result.IsValid.Should().BeFalse();
+        result.Error.Should().Contain(number).And.Contain("does not fit a float64");
+    }
+
+    [Fact]
+    public void The_largest_float64_values_pass()
+    {
+        const string json = """{"geoms": {"a": [{"name": "Box", "link_idx": 0, "pos": [1.7976931348623157e308,-1e-320,0], "rot": [1,0,0,0], "size": [1,1,1]}]}, "dt": 1e-999}""";
+
+        SceneValidator.Validate(Encoding.UTF8.GetBytes(json)).Error.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("""{"geoms": {"a": [{"name": "Box", "link_idx": "0", "pos": [0,0,0], "rot": [1,0,0,0], "size": [1,1,1]}]}}""", "needs an integer 'link_idx'")]
+    [InlineData("""{"geoms": {"a": [{"name": "Mesh", "link_idx": 0, "pos": [0,0,0], "rot": [1,0,0,0], "vert": [[0,0,0]], "face": [[0,"0",0]]}]}}""", "outside its 1 vertices")]
+    [InlineData("""{"geoms": {}, "states": {"x": {"pos": [[[0,0,0]]], "rot": [5]}}}""", "states.x.rot must be a list of steps")]
+    public void Input_that_used_to_fail_the_request_is_refused_naming_the_problem(string json, string expected)
+    {
+        var result = SceneValidator.Validate(Encoding.UTF8.GetBytes(json));
+
+        result.IsValid.Should().BeFalse();
+        result.Error.Should().Contain(expected);
+    }
+
+    [Theory]
+    [InlineData("""[[0,1,2]]""", "outside its 2 vertices")]
+    [InlineData("""[[0,1]]""", "must hold triangles")]
+    [InlineData("""[[0,1],[0,1,5]]""", "must hold triangles")]
+    [InlineData("""[[0,1,5],[0,1]]""", "outside its 2 vertices")]
+    public void A_mesh_is_checked_the_same_with_its_faces_before_its_vertices(string faces, string expected)
+    {
+        foreach (var json in new[]
+        {
+            $$$"""{"geoms": {"a": [{"name": "Mesh", "link_idx": 0, "pos": [0,0,0], "rot": [1,0,0,0], "face": {{{faces}}}, "vert": [[0,0,0],[1,0,0]]}]}}""",
+            $$$"""{"geoms": {"a": [{"name": "Mesh", "link_idx": 0, "pos": [0,0,0], "rot": [1,0,0,0], "vert": [[0,0,0],[1,0,0]], "face": {{{faces}}}}]}}""",
+        })
+        {
+            SceneValidator.Validate(Encoding.UTF8.GetBytes(json)).Error.Should().Contain(expected, "the first problem in the face list is named, wherever 'vert' is");
+        }
+    }
+
     [Fact]
     public void Stacked_states_of_brax_0_10_are_accepted()
     {

@@ -120,6 +120,9 @@ internal static class ScenarioCatalog
             Name = "t5-idle",
             Target = "5: 10,000 idle raw viewers: <= 12 KiB server memory each, idle CPU < 1% of a core",
             RawViewers = 10_000, Idle = true, Streamers = 0, DurationSeconds = 20, SourceAddresses = 4,
+
+            // 10,000 is also the default Viewer:MaxConnections; what this measures is memory, not the limit.
+            ServerArgs = ["--Viewer:MaxConnections=0"],
             Thresholds = new() { MaxKiBPerIdleConnection = 12, MaxIdleCpuPercent = 1 },
         },
         new()
