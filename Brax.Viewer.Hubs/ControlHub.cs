@@ -15,11 +15,13 @@ internal sealed class ControlHub : Hub
 {
     private readonly IControlChannel _channel;
     private readonly HubDiagnostics _diagnostics;
+    private readonly ViewerMetrics _metrics;
 
-    public ControlHub(IControlChannel channel, HubDiagnostics diagnostics)
+    public ControlHub(IControlChannel channel, HubDiagnostics diagnostics, ViewerMetrics metrics)
     {
         _channel = channel;
         _diagnostics = diagnostics;
+        _metrics = metrics;
     }
 
     /// <summary>Joins the run's control group and tells the new client the current state.</summary>
@@ -27,6 +29,7 @@ internal sealed class ControlHub : Hub
     {
         var role = ClientRole.Establish(Context);
         _diagnostics.ControlConnected();
+        ConnectionGauge.Opened(Context, _metrics, ConnectionEndpoint.Control);
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Control(role.Run));
         var told = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
         await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, told, Context.ConnectionAborted);
@@ -49,6 +52,7 @@ internal sealed class ControlHub : Hub
             _diagnostics.ControlDisconnected();
         }
 
+        ConnectionGauge.Closed(Context, _metrics);
         return Task.CompletedTask;
     }
 

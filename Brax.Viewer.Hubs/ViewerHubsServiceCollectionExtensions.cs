@@ -41,6 +41,8 @@ public static class ViewerHubsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HubDiagnostics>();
+        services.AddMetrics();
+        services.TryAddSingleton<ViewerMetrics>();
         services.TryAddSingleton<BadInputLog>();
         services.TryAddSingleton<HubErrorFilter>();
         services.TryAddSingleton<KeepAliveSweep>();

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,11 +16,13 @@ namespace Brax.Viewer.Hubs.Access;
 /// Reads the caller's key from <c>Authorization: Bearer KEY</c> or <c>?access_token=KEY</c> (what
 /// browsers and the SignalR JavaScript client can send on WebSockets) and grants the roles of the
 /// key it matches. Keys are compared in constant time. A refusal is a 401 or 403 with the JSON error
-/// body, logged with the path and the remote address, never the key.
+/// body, logged with the path and the remote address, never the key, and counted in
+/// <see cref="ViewerMetrics"/> by reason.
 /// </summary>
 internal sealed partial class AccessKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     IOptionsMonitor<AccessOptions> access,
+    ViewerMetrics metrics,
     ILoggerFactory loggers,
     UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggers, encoder)
@@ -57,6 +60,7 @@ internal sealed partial class AccessKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var presented = PresentedKey(Request) is not null;
+        metrics.Refused(presented ? RefusalReasons.KeyInvalid : RefusalReasons.KeyMissing);
         Log.Refused(_log, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), StatusCodes.Status401Unauthorized, presented ? "a wrong key" : "no key");
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
@@ -67,6 +71,7 @@ internal sealed partial class AccessKeyAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        metrics.Refused(RefusalReasons.KeyInsufficient);
         Log.Refused(_log, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), StatusCodes.Status403Forbidden, "a key that does not allow this");
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return Response.WriteAsJsonAsync(new ErrorBody("this needs the streamer key"));

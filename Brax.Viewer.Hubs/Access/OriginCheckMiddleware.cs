@@ -7,8 +7,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace Brax.Viewer.Hubs.Access;
 
-/// <summary>Refuses, with 403 before any upgrade, what <see cref="OriginCheck"/> does not let through.</summary>
-internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptionsMonitor<AccessOptions> options, ILogger<OriginCheckMiddleware> logger)
+/// <summary>Refuses, with 403 before any upgrade, what <see cref="OriginCheck"/> does not let through, and counts each refusal.</summary>
+internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptionsMonitor<AccessOptions> options, ViewerMetrics metrics, ILogger<OriginCheckMiddleware> logger)
 {
     private readonly LogThrottle _refusals = new(perWindow: 5);
 
@@ -20,6 +20,7 @@ internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptio
             return next(http);
         }
 
+        metrics.Refused(RefusalReasons.Origin);
         if (_refusals.TryEnter(out var suppressed))
         {
             Log.Refused(logger, http.Request.Method, http.Request.Path, origin, http.Connection.RemoteIpAddress?.ToString(), suppressed);

@@ -21,15 +21,17 @@ internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
 {
     private readonly ViewerGroups _viewers;
     private readonly HubDiagnostics _diagnostics;
+    private readonly ViewerMetrics _metrics;
     private readonly FanoutOptions _options;
     private readonly IFrameSink[] _sinks;
     private readonly DefaultHubLifetimeManager<THub> _inner;
     private readonly HubConnectionStore _connections = new();
 
-    public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers)
+    public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, ViewerMetrics metrics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers)
     {
         _viewers = viewers;
         _diagnostics = diagnostics;
+        _metrics = metrics;
         _options = options.Value;
         _sinks = [.. sinks];
         _inner = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
@@ -59,7 +61,7 @@ internal sealed class FanoutHubLifetimeManager<THub> : HubLifetimeManager<THub>
             var mailbox = connection.Features.Get<ViewerMailbox>();
             if (mailbox is null)
             {
-                mailbox = new ViewerMailbox(connection, _diagnostics, _options.MaxQueuedFramesPerViewer, _options.MaxQueuedBytesPerViewer);
+                mailbox = new ViewerMailbox(connection, _diagnostics, _metrics, _options.MaxQueuedFramesPerViewer, _options.MaxQueuedBytesPerViewer);
                 connection.Features.Set(mailbox);
             }
 

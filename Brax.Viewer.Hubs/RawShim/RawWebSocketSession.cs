@@ -162,13 +162,13 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature
                 return true;
             }
 
-            var problem = result.MessageType == WebSocketMessageType.Binary ? "binary messages are not part of the protocol"
-                : total > limit ? $"larger than the {limit}-byte limit"
-                : buffer.AsSpan(0, length).Contains(RawRecords.Separator) ? "text holds a 0x1E byte, which JSON never does"
+            (BadInputReason Kind, string Text)? problem = result.MessageType == WebSocketMessageType.Binary ? (BadInputReason.Binary, "binary messages are not part of the protocol")
+                : total > limit ? (BadInputReason.TooLarge, $"larger than the {limit}-byte limit")
+                : buffer.AsSpan(0, length).Contains(RawRecords.Separator) ? (BadInputReason.RecordSeparator, "text holds a 0x1E byte, which JSON never does")
                 : null;
-            if (problem is not null)
+            if (problem is { } bad)
             {
-                _badInput.Report(_endpoint.Path, total, problem);
+                _badInput.Report(_endpoint.Path, total, bad.Kind, bad.Text);
 
                 return true;
             }
