@@ -1,5 +1,6 @@
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Server.Api;
+using Brax.Viewer.Server.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public static class ViewerServer
         // The whole stop, connections included, is bounded by Viewer:ShutdownTimeout, not the host's 30 s.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ViewerOptions>>((host, viewer) => host.ShutdownTimeout = viewer.Value.ShutdownTimeout);
         builder.Services.AddScenes(builder.Configuration);
+        builder.AddViewerTelemetry();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -44,6 +46,7 @@ public static class ViewerServer
         app.MapViewerHubs();
         app.MapRenderingStatusApi();
         app.MapHealthApi();
+        app.MapMetrics();
         app.MapSceneApi().MapViewerPage();
         return app;
     }
