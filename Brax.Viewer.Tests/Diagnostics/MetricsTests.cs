@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Tests.Infrastructure;
 using Brax.Viewer.Tests.ScaleOut;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -152,6 +153,37 @@ public sealed class MetricsTests : IAsyncLifetime
         metrics.All("dotnet_gc_heap_total_allocated_bytes_total", ("otel_scope_name", "System.Runtime")).Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task Frames_a_stalled_viewer_skips_and_its_eviction_are_counted_once_each()
+    {
+        await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:SendTimeout"] = "00:00:01" });
+        var diagnostics = server.GetRequiredService<HubDiagnostics>();
+        await using var healthy = await RawClient.ConnectAsync(server.WebSocket("ws/frame"));
+        using var stalled = await StalledWebSocket.ConnectAsync(server.WebSocket("ws/frame"));
+        await using var streamer = await RawClient.ConnectAsync(server.WebSocket("ws/frame?is_streamer=true"));
+        await server.ViewersJoinedAsync(2);
+
+        // Large frames fill the stalled socket's buffers quickly; its backlog then supersedes frames
+        // until its one stuck write has waited past the send timeout.
+        var sent = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (diagnostics.ViewersEvicted == 0 && DateTime.UtcNow < deadline)
+        {
+            await streamer.SendAsync(TestFrames.Numbered(++sent, padBytes: 32 * 1024));
+            await healthy.ReceiveAsync();
+        }
+
+        await server.ViewersJoinedAsync(1);
+        var metrics = await ScrapeWhenAsync(server, metrics => metrics.ValueOrZero("brax_viewer_connections", ("kind", "raw"), ("endpoint", "frame-viewer")) == 1);
+
+        metrics.Value("brax_viewer_viewers_evicted_total").Should().Be(1);
+        diagnostics.FramesSkipped.Should().BePositive("the stalled viewer's backlog overflowed");
+        metrics.Value("brax_viewer_frames_superseded_total").Should().Be(diagnostics.FramesSkipped, "each skipped frame is counted once, where it is dropped");
+        metrics.Value("brax_viewer_frames_received_total").Should().Be(sent);
+        metrics.Value("brax_viewer_frames_delivered_total").Should().BeInRange(sent, (2 * sent) - diagnostics.FramesSkipped, "the healthy viewer got every frame, the stalled one at most those it did not skip");
+        metrics.Value("brax_viewer_connections", ("kind", "raw"), ("endpoint", "frame-viewer")).Should().Be(1, "the evicted viewer has left");
+    }
+
     // Meters of the same name exist once per host. The server subscribes through its host's metrics
     // builder, which keeps to its own; OpenTelemetry's AddMeter would take every one in the process,
     // and counts in these tests, run in parallel, would mix.
@@ -185,13 +217,19 @@ public sealed class MetricsTests : IAsyncLifetime
         return PrometheusText.Parse(await response.Content.ReadAsStringAsync());
     }
 
+    private Task<PrometheusText> ScrapeWhenAsync(Func<PrometheusText, bool> ready) => ScrapeWhenAsync(ScrapeAsync, ready);
+
+    // A server of its own, without keys.
+    private Task<PrometheusText> ScrapeWhenAsync(ViewerTestServer server, Func<PrometheusText, bool> ready) =>
+        ScrapeWhenAsync(async () => PrometheusText.Parse(await _http.GetStringAsync(server.Http("metrics"))), ready);
+
     /// <summary>The first scrape for which <paramref name="ready"/> holds, or the last one after 10 s, for the assertions to show what it held.</summary>
-    private async Task<PrometheusText> ScrapeWhenAsync(Func<PrometheusText, bool> ready)
+    private static async Task<PrometheusText> ScrapeWhenAsync(Func<Task<PrometheusText>> scrape, Func<PrometheusText, bool> ready)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            var metrics = await ScrapeAsync();
+            var metrics = await scrape();
             if (ready(metrics) || DateTime.UtcNow > deadline)
             {
                 return metrics;
