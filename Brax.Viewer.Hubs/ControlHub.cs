@@ -30,17 +30,17 @@ internal sealed class ControlHub : Hub
         var role = ClientRole.Establish(Context);
         _diagnostics.ControlConnected();
         ConnectionGauge.Opened(Context, _metrics, ConnectionEndpoint.Control);
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Control(role.Run));
-        var told = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
-        await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, told, Context.ConnectionAborted);
-
-        // A toggle stored after the read above may have reached this client, as a group member,
-        // before the greeting did; the greeting would then leave it one state behind. A toggle
-        // stored after the second read is told to the group after the greeting was written.
-        var stored = await _channel.GetRenderingAsync(role.Run, Context.ConnectionAborted);
-        if (stored != told)
+        try
         {
-            await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, stored, Context.ConnectionAborted);
+            await GreetAsync(role.Run);
+        }
+        catch
+        {
+            // SignalR ends a connection whose OnConnectedAsync failed without OnDisconnectedAsync
+            // (a store that cannot be read, a client gone mid-greeting): it leaves the counts here.
+            _diagnostics.ControlDisconnected();
+            ConnectionGauge.Closed(Context, _metrics);
+            throw;
         }
     }
 
@@ -60,4 +60,20 @@ internal sealed class ControlHub : Hub
     [Authorize(Policy = AccessPolicies.Stream)]
     public Task ToggleRender(bool enabled) =>
         _channel.SetRenderingAsync(ClientRole.Of(Context).Run, enabled, Context.ConnectionAborted);
+
+    private async Task GreetAsync(string run)
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Control(run));
+        var told = await _channel.GetRenderingAsync(run, Context.ConnectionAborted);
+        await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, told, Context.ConnectionAborted);
+
+        // A toggle stored after the read above may have reached this client, as a group member,
+        // before the greeting did; the greeting would then leave it one state behind. A toggle
+        // stored after the second read is told to the group after the greeting was written.
+        var stored = await _channel.GetRenderingAsync(run, Context.ConnectionAborted);
+        if (stored != told)
+        {
+            await Clients.Caller.SendAsync(ControlHubContract.SetRenderState, stored, Context.ConnectionAborted);
+        }
+    }
 }

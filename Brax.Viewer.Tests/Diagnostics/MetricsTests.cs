@@ -3,9 +3,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
+using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Tests.Infrastructure;
 using Brax.Viewer.Tests.ScaleOut;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Brax.Viewer.Tests.Diagnostics;
 
@@ -182,6 +184,20 @@ public sealed class MetricsTests : IAsyncLifetime
         metrics.Value("brax_viewer_frames_received_total").Should().Be(sent);
         metrics.Value("brax_viewer_frames_delivered_total").Should().BeInRange(sent, (2 * sent) - diagnostics.FramesSkipped, "the healthy viewer got every frame, the stalled one at most those it did not skip");
         metrics.Value("brax_viewer_connections", ("kind", "raw"), ("endpoint", "frame-viewer")).Should().Be(1, "the evicted viewer has left");
+    }
+
+    // SignalR does not run OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
+    [Fact]
+    public async Task A_control_connection_whose_greeting_fails_leaves_no_count_behind()
+    {
+        await using var server = await ViewerTestServer.StartAsync(configure: builder => builder.Services.AddSingleton<IRenderStateStore, UnreadableRenderStateStore>());
+        await using var control = await RawClient.ConnectAsync(server.WebSocket("ws/control"));
+        await control.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var metrics = await ScrapeWhenAsync(server, metrics => metrics.All("brax_viewer_connections").Any());
+
+        metrics.Value("brax_viewer_connections", ("kind", "raw"), ("endpoint", "control")).Should().Be(0);
+        server.GetRequiredService<HubDiagnostics>().ControlClients.Should().Be(0);
     }
 
     // Meters of the same name exist once per host. The server subscribes through its host's metrics
