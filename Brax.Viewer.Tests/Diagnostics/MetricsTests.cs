@@ -142,6 +142,30 @@ public sealed class MetricsTests : IAsyncLifetime
         (await _http.GetAsync($"metrics?access_token={StreamerKey}")).StatusCode.Should().Be(HttpStatusCode.OK, "the streamer key grants what the viewer key does");
     }
 
+    // Prometheus asks for OpenMetrics first; its samples must carry the same names as the plain text format's.
+    [Fact]
+    public async Task A_scraper_asking_for_OpenMetrics_gets_the_same_sample_names()
+    {
+        await using (var streamer = await RawClient.ConnectAsync(_server.WebSocket($"ws/frame?is_streamer=true&access_token={StreamerKey}")))
+        {
+            await streamer.SendAsync(TestFrames.Numbered(1));
+            await ScrapeWhenAsync(metrics => metrics.ValueOrZero("brax_viewer_frames_received_total") == 1);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ViewerKey);
+        request.Headers.Accept.ParseAdd("application/openmetrics-text;version=1.0.0;q=0.5");
+        request.Headers.Accept.ParseAdd("text/plain;version=0.0.4;q=0.3");
+        using var response = await _http.SendAsync(request);
+
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/openmetrics-text");
+        var text = await response.Content.ReadAsStringAsync();
+        text.TrimEnd().Should().EndWith("# EOF");
+        var metrics = PrometheusText.Parse(text);
+        metrics.Value("brax_viewer_frames_received_total").Should().Be(1);
+        metrics.Value("brax_viewer_received_bytes_total").Should().Be(Encoding.UTF8.GetByteCount(TestFrames.Numbered(1)));
+    }
+
     [Fact]
     public async Task ASP_NET_Core_and_runtime_meters_are_exported_beside_the_servers_own()
     {
