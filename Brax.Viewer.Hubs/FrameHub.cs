@@ -12,13 +12,14 @@ namespace Brax.Viewer.Hubs;
 /// is a group send that <see cref="Fanout.FanoutHubLifetimeManager{THub}"/> delivers newest-wins.
 /// </summary>
 [Authorize(Policy = AccessPolicies.ConnectFrames)]
-internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
+internal sealed class FrameHub(HubDiagnostics diagnostics, ViewerMetrics metrics) : Hub
 {
     /// <summary>Streamers only stream; everyone else becomes a viewer of the run.</summary>
     public override Task OnConnectedAsync()
     {
         var role = ClientRole.Establish(Context);
         diagnostics.FrameConnected(role.IsStreamer);
+        ConnectionGauge.Opened(Context, metrics, role.IsStreamer ? ConnectionEndpoint.Streamer : ConnectionEndpoint.FrameViewer);
         return role.IsStreamer
             ? Task.CompletedTask
             : Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.FrameViewers(role.Run));
@@ -32,6 +33,7 @@ internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
             diagnostics.FrameDisconnected(role.Value.IsStreamer);
         }
 
+        ConnectionGauge.Closed(Context, metrics);
         return Task.CompletedTask;
     }
 
@@ -49,6 +51,7 @@ internal sealed class FrameHub(HubDiagnostics diagnostics) : Hub
         }
 
         ArgumentNullException.ThrowIfNull(frame);
+        metrics.FrameReceived(frame.Utf8Json.Length);
         return Clients.Group(HubGroups.FrameViewers(role.Run)).SendAsync(FrameHubContract.ReceiveFrame, frame);
     }
 }

@@ -28,9 +28,10 @@ public static class ViewerHubsServiceCollectionExtensions
 
     /// <summary>
     /// Adds SignalR with the JSON and MessagePack protocols, the frame and control hubs, their raw
-    /// protocols, the newest-wins fan-out, and the stores of render toggles, scenes and newest frames:
-    /// in memory, or in Redis when <c>ConnectionStrings:Redis</c> is set. Binds and validates at
-    /// start-up <see cref="ViewerOptions"/>, <see cref="FanoutOptions"/>, <see cref="AccessOptions"/> and
+    /// protocols, the newest-wins fan-out, the stores of render toggles, scenes and newest frames (in
+    /// memory, or in Redis when <c>ConnectionStrings:Redis</c> is set), and the instruments of
+    /// <see cref="ViewerMetrics"/> on the host's meter factory. Binds and validates at start-up
+    /// <see cref="ViewerOptions"/>, <see cref="FanoutOptions"/>, <see cref="AccessOptions"/> and
     /// <see cref="SceneStoreOptions"/> (section <c>Viewer</c>) and <see cref="RedisScaleOutOptions"/>
     /// (section <c>Viewer:Redis</c>).
     /// </summary>
@@ -44,6 +45,8 @@ public static class ViewerHubsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HubDiagnostics>();
+        services.AddMetrics();
+        services.TryAddSingleton<ViewerMetrics>();
         services.TryAddSingleton<BadInputLog>();
         services.TryAddSingleton<HubErrorFilter>();
         services.TryAddSingleton<KeepAliveSweep>();

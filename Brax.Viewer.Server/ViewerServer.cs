@@ -2,6 +2,7 @@ using Brax.Viewer.Hubs;
 using Brax.Viewer.Server.Api;
 using Brax.Viewer.Server.Configuration;
 using Brax.Viewer.Server.Startup;
+using Brax.Viewer.Server.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +35,7 @@ public static class ViewerServer
         // The whole stop, connections included, is bounded by Viewer:ShutdownTimeout, not the host's 30 s.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ViewerOptions>>((host, viewer) => host.ShutdownTimeout = viewer.Value.ShutdownTimeout);
         builder.Services.AddScenes(builder.Configuration);
+        builder.AddViewerTelemetry();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -57,6 +59,7 @@ public static class ViewerServer
         app.MapViewerHubs();
         app.MapRenderingStatusApi();
         app.MapHealthApi();
+        app.MapMetrics();
         app.MapSceneApi().MapViewerPage();
         return app;
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Brax.Viewer.Client;
+using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,11 +16,13 @@ namespace Brax.Viewer.Hubs.Access;
 /// Reads the caller's key from <c>Authorization: Bearer KEY</c> or <c>?access_token=KEY</c> (what
 /// browsers and the SignalR JavaScript client can send on WebSockets) and grants the roles of the
 /// key it matches. Keys are compared in constant time. A refusal is a 401 or 403 with the JSON error
-/// body, logged with the path and the remote address, never the key.
+/// body, counted by reason in <see cref="HubDiagnostics"/> (and so in the metrics), and logged at
+/// most once per 10 s per reason with the path and the remote address, never the key.
 /// </summary>
 internal sealed partial class AccessKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     IOptionsMonitor<AccessOptions> access,
+    HubDiagnostics diagnostics,
     ILoggerFactory loggers,
     UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggers, encoder)
@@ -57,7 +60,11 @@ internal sealed partial class AccessKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var presented = PresentedKey(Request) is not null;
-        Log.Refused(_log, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), StatusCodes.Status401Unauthorized, presented ? "a wrong key" : "no key");
+        if (diagnostics.Refused(presented ? RefusalReason.KeyInvalid : RefusalReason.KeyMissing, out var unlogged))
+        {
+            Log.Refused(_log, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), StatusCodes.Status401Unauthorized, presented ? "a wrong key" : "no key", unlogged);
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         return Response.WriteAsJsonAsync(new ErrorBody(presented
@@ -67,7 +74,11 @@ internal sealed partial class AccessKeyAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Log.Refused(_log, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), StatusCodes.Status403Forbidden, "a key that does not allow this");
+        if (diagnostics.Refused(RefusalReason.KeyInsufficient, out var unlogged))
+        {
+            Log.Refused(_log, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), StatusCodes.Status403Forbidden, "a key that does not allow this", unlogged);
+        }
+
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return Response.WriteAsJsonAsync(new ErrorBody("this needs the streamer key"));
     }
@@ -91,7 +102,7 @@ internal sealed partial class AccessKeyAuthenticationHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = EventIds.KeyRefused, EventName = nameof(EventIds.KeyRefused), Level = LogLevel.Warning, Message = "Refused {Path} from {RemoteAddress} with {Status}: {Reason}.")]
-        public static partial void Refused(ILogger logger, string path, string? remoteAddress, int status, string reason);
+        [LoggerMessage(EventId = EventIds.KeyRefused, EventName = nameof(EventIds.KeyRefused), Level = LogLevel.Warning, Message = "Refused {Path} from {RemoteAddress} with {Status}: {Reason}. ({Unlogged} similar refusals not logged before this one.)")]
+        public static partial void Refused(ILogger logger, string path, string? remoteAddress, int status, string reason, long unlogged);
     }
 }

@@ -7,11 +7,9 @@ using Microsoft.Net.Http.Headers;
 
 namespace Brax.Viewer.Hubs.Access;
 
-/// <summary>Refuses, with 403 before any upgrade, what <see cref="OriginCheck"/> does not let through.</summary>
-internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptionsMonitor<AccessOptions> options, ILogger<OriginCheckMiddleware> logger)
+/// <summary>Refuses, with 403 before any upgrade, what <see cref="OriginCheck"/> does not let through, and counts each refusal.</summary>
+internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptionsMonitor<AccessOptions> options, HubDiagnostics diagnostics, ILogger<OriginCheckMiddleware> logger)
 {
-    private readonly LogThrottle _refusals = new(perWindow: 5);
-
     public Task InvokeAsync(HttpContext http)
     {
         var origin = http.Request.Headers[HeaderNames.Origin].ToString();
@@ -20,7 +18,7 @@ internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptio
             return next(http);
         }
 
-        if (_refusals.TryEnter(out var suppressed))
+        if (diagnostics.Refused(RefusalReason.Origin, out var suppressed))
         {
             Log.Refused(logger, http.Request.Method, http.Request.Path, origin, http.Connection.RemoteIpAddress?.ToString(), suppressed);
         }

@@ -9,9 +9,10 @@ namespace Brax.Viewer.Hubs.Diagnostics;
 /// not a frame or control message). One rule, one throttle per endpoint: at most
 /// <see cref="ReportsPerWindow"/> reports per <see cref="Window"/> for all its connections and
 /// every kind of bad input together; the next report says how many were suppressed. A client
-/// sending garbage as fast as it can, or a thousand of them, cannot flood the log.
+/// sending garbage as fast as it can, or a thousand of them, cannot flood the log. Every ignored
+/// message is counted in <see cref="ViewerMetrics"/>, reported or held back.
 /// </summary>
-internal sealed partial class BadInputLog(ILogger<BadInputLog> logger, TimeProvider time)
+internal sealed partial class BadInputLog(ILogger<BadInputLog> logger, TimeProvider time, ViewerMetrics metrics)
 {
     public const int ReportsPerWindow = 5;
 
@@ -20,9 +21,14 @@ internal sealed partial class BadInputLog(ILogger<BadInputLog> logger, TimeProvi
     // Keyed by endpoint path: a handful of keys for the life of the server.
     private readonly ConcurrentDictionary<string, LogThrottle> _throttles = new(StringComparer.Ordinal);
 
-    /// <summary>Reports a <paramref name="length"/>-byte message that <paramref name="endpoint"/> ignored, unless the endpoint's throttle holds the report back.</summary>
-    public void Report(string endpoint, long length, string reason)
+    /// <summary>
+    /// Counts a <paramref name="length"/>-byte message that <paramref name="endpoint"/> ignored for
+    /// <paramref name="kind"/>, and logs it with <paramref name="reason"/>'s details unless the
+    /// endpoint's throttle holds the report back.
+    /// </summary>
+    public void Report(string endpoint, long length, BadInputReason kind, string reason)
     {
+        metrics.MessageIgnored(endpoint, kind);
         var throttle = _throttles.GetOrAdd(endpoint, static (_, time) => new LogThrottle(ReportsPerWindow, Window, time), time);
         if (throttle.TryEnter(out var suppressed))
         {

@@ -6,7 +6,8 @@ namespace Brax.Viewer.Hubs.Diagnostics;
 /// </summary>
 public sealed class HubDiagnostics
 {
-    private static readonly string[] RefusalNames = ["connections", "message_too_large", "control_rate", "request_body_too_large", "scene_runs", "scene_bytes"];
+    private static readonly string[] RefusalNames =
+        ["connections", "message_too_large", "control_rate", "request_body_too_large", "scene_runs", "scene_bytes", "key_missing", "key_invalid", "key_insufficient", "origin"];
 
     private readonly long[] _refused = new long[RefusalNames.Length];
 
@@ -66,6 +67,10 @@ public sealed class HubDiagnostics
         Interlocked.Increment(ref _refused[(int)reason]);
         return _refusalLogs[(int)reason].TryEnter(out unlogged);
     }
+
+    /// <summary>The refusal counts as measurements labelled by reason, for a metrics exporter (a few per scrape).</summary>
+    internal IEnumerable<System.Diagnostics.Metrics.Measurement<long>> RefusalMeasurements() =>
+        Enum.GetValues<RefusalReason>().Select(reason => new System.Diagnostics.Metrics.Measurement<long>(RefusalCount(reason), new KeyValuePair<string, object?>("reason", NameOf(reason))));
 
     /// <summary>Counts one refusal that the caller reports through a throttle of its own.</summary>
     public void Refused(RefusalReason reason) => Interlocked.Increment(ref _refused[(int)reason]);

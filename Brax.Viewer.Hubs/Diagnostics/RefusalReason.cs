@@ -24,4 +24,16 @@ public enum RefusalReason
 
     /// <summary>A scene that would take the stored scenes past <c>Viewer:MaxTotalSceneBytes</c> (507).</summary>
     SceneBytes,
+
+    /// <summary>401: keys are configured and the request presented none.</summary>
+    KeyMissing,
+
+    /// <summary>401: the request presented a key that matches no configured key.</summary>
+    KeyInvalid,
+
+    /// <summary>403: a valid key that does not allow this (the viewer key where the streamer key is needed).</summary>
+    KeyInsufficient,
+
+    /// <summary>403: a browser page from an origin that may not use this server.</summary>
+    Origin,
 }

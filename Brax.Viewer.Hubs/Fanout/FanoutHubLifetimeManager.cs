@@ -20,17 +20,19 @@ internal sealed class FanoutHubLifetimeManager<THub> : DelegatingHubLifetimeMana
 {
     private readonly ViewerGroups _viewers;
     private readonly HubDiagnostics _diagnostics;
+    private readonly ViewerMetrics _metrics;
     private readonly FanoutOptions _options;
     private readonly IFrameSink[] _sinks;
     private readonly ILatestFrameStore? _sharedLatest;
     private readonly HubConnectionStore _connections = new();
 
-    public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers, ILatestFrameStore? sharedLatest = null)
+    public FanoutHubLifetimeManager(ViewerGroups viewers, HubDiagnostics diagnostics, ViewerMetrics metrics, IOptions<FanoutOptions> options, IEnumerable<IFrameSink> sinks, ILoggerFactory loggers, ILatestFrameStore? sharedLatest = null)
         : base(new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>()))
     {
         _sharedLatest = sharedLatest;
         _viewers = viewers;
         _diagnostics = diagnostics;
+        _metrics = metrics;
         _options = options.Value;
         _sinks = [.. sinks];
     }
@@ -66,7 +68,7 @@ internal sealed class FanoutHubLifetimeManager<THub> : DelegatingHubLifetimeMana
         var mailbox = connection.Features.Get<ViewerMailbox>();
         if (mailbox is null)
         {
-            mailbox = new ViewerMailbox(connection, _diagnostics, _options.MaxQueuedFramesPerViewer, _options.MaxQueuedBytesPerViewer);
+            mailbox = new ViewerMailbox(connection, _diagnostics, _metrics, _options.MaxQueuedFramesPerViewer, _options.MaxQueuedBytesPerViewer);
             connection.Features.Set(mailbox);
         }
 

@@ -21,6 +21,7 @@ internal sealed partial class ViewerGroups : IViewerCounts, IDisposable
     private readonly ConcurrentDictionary<string, ViewerGroup> _groups = new(StringComparer.Ordinal);
     private readonly Lock _membership = new();
     private readonly HubDiagnostics _diagnostics;
+    private readonly ViewerMetrics _metrics;
     private readonly ILogger<ViewerGroups> _logger;
     private readonly long _sendTimeoutMs;
     private readonly long _idleGroupMs;
@@ -28,9 +29,10 @@ internal sealed partial class ViewerGroups : IViewerCounts, IDisposable
     private readonly FanoutLane[] _lanes = Enumerable.Range(1, Math.Max(0, Environment.ProcessorCount - 1)).Select(index => new FanoutLane(index)).ToArray();
     private int _nextLane;
 
-    public ViewerGroups(IOptions<FanoutOptions> options, HubDiagnostics diagnostics, ILogger<ViewerGroups> logger, TimeProvider time)
+    public ViewerGroups(IOptions<FanoutOptions> options, HubDiagnostics diagnostics, ViewerMetrics metrics, ILogger<ViewerGroups> logger, TimeProvider time)
     {
         _diagnostics = diagnostics;
+        _metrics = metrics;
         _logger = logger;
         var timeout = options.Value.SendTimeout;
         _sendTimeoutMs = (long)timeout.TotalMilliseconds;
@@ -204,6 +206,7 @@ internal sealed partial class ViewerGroups : IViewerCounts, IDisposable
                 {
                     Log.StalledViewerEvicted(_logger, viewer.Connection.ConnectionId, _sendTimeoutMs);
                     _diagnostics.ViewerEvicted();
+                    _metrics.ViewerEvicted();
                     viewer.Connection.Abort();
                 }
             }

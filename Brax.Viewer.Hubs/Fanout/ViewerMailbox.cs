@@ -17,9 +17,10 @@ namespace Brax.Viewer.Hubs.Fanout;
 /// <remarks>
 /// The common case, a write that completes synchronously because the connection had room, costs
 /// no allocation: the backlog ring is created the first time this viewer falls behind, and only a
-/// write that goes asynchronous pays for the continuation that resumes the pump.
+/// write that goes asynchronous pays for the continuation that resumes the pump. Each write the
+/// connection takes is one delivered frame in <see cref="ViewerMetrics"/>.
 /// </remarks>
-internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnostics diagnostics, int maxQueuedFrames, long maxQueuedBytes)
+internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnostics diagnostics, ViewerMetrics metrics, int maxQueuedFrames, long maxQueuedBytes)
 {
     private readonly Lock _gate = new();
     private (SerializedHubMessage Message, BacklogTag Tag)[]? _backlog;
@@ -127,28 +128,45 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
             var write = connection.WriteAsync(next);
             if (!write.IsCompleted)
             {
-                _ = FinishWriteAsync(write);
+                _ = FinishWriteAsync(write, next);
                 return;
             }
 
-            Observe(write);
+            if (Succeeded(write))
+            {
+                Delivered(next);
+            }
+
             next = TakeNext();
         }
     }
 
-    private async Task FinishWriteAsync(ValueTask write)
+    private async Task FinishWriteAsync(ValueTask write, SerializedHubMessage message)
     {
+        var succeeded = false;
         try
         {
             await write;
+            succeeded = true;
         }
         catch (Exception)
         {
             // HubConnectionContext logs a failed write and aborts the connection itself.
         }
 
+        if (succeeded)
+        {
+            Delivered(message);
+        }
+
         Pump(TakeNext());
     }
+
+    // The write has serialised the message for this connection's protocol, into the message's cache
+    // that every viewer of that protocol shares, so its size is a cache lookup: the frame's own bytes
+    // for a raw viewer, the whole SignalR message for a SignalR viewer.
+    private void Delivered(SerializedHubMessage message) =>
+        metrics.FrameDelivered(message.GetSerializedMessage(connection.Protocol).Length);
 
     private SerializedHubMessage? TakeNext()
     {
@@ -174,6 +192,7 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
         {
             RemoveAt(SupersededIndex(tag));
             diagnostics.FrameSkipped();
+            metrics.FrameSuperseded();
         }
 
         _backlog[Slot(_count)] = (message, tag);
@@ -226,15 +245,17 @@ internal sealed class ViewerMailbox(HubConnectionContext connection, HubDiagnost
 
     private int Slot(int index) => (_head + index) % _backlog!.Length;
 
-    private static void Observe(ValueTask completed)
+    private static bool Succeeded(ValueTask completed)
     {
         try
         {
             completed.GetAwaiter().GetResult();
+            return true;
         }
         catch (Exception)
         {
             // As above: the connection has logged and aborted.
+            return false;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace Brax.Viewer.Hubs.Protocols;
 /// <c>{"type":"set_render_state","enabled":b}</c> and <c>{"type":"refresh_web"}</c>.
 /// </summary>
 internal sealed class RawControlProtocol(BadInputLog badInput)
-    : RawHubProtocol(ProtocolName, ControlHubContract.ToggleRender, RawEndpointContract.ControlPath, badInput)
+    : RawHubProtocol(ProtocolName, ControlHubContract.ToggleRender, RawEndpointContract.ControlPath, BadInputReason.InvalidControlMessage, badInput)
 {
     public const string ProtocolName = "brax.raw.control";
 

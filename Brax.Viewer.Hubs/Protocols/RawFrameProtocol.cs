@@ -12,7 +12,7 @@ namespace Brax.Viewer.Hubs.Protocols;
 /// bytes. Nothing else has a raw form, so pings, completions and close messages write nothing.
 /// </summary>
 internal sealed class RawFrameProtocol(BadInputLog badInput)
-    : RawHubProtocol(ProtocolName, FrameHubContract.SendFrame, RawEndpointContract.FramePath, badInput)
+    : RawHubProtocol(ProtocolName, FrameHubContract.SendFrame, RawEndpointContract.FramePath, BadInputReason.InvalidFrame, badInput)
 {
     public const string ProtocolName = "brax.raw.frame";
 

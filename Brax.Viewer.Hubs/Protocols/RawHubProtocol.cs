@@ -13,10 +13,10 @@ namespace Brax.Viewer.Hubs.Protocols;
 /// <paramref name="target"/>; what has no raw form writes nothing. A message that does not
 /// translate is reported to <see cref="BadInputLog"/> under <paramref name="endpoint"/>, the raw
 /// endpoint that speaks this protocol (so it shares that endpoint's throttle with what the shim
-/// reports), and becomes a binding failure, which the dispatcher drops (logging it at Debug only):
+/// reports), counted as <paramref name="untranslatable"/>, and becomes a binding failure, which the dispatcher drops (logging it at Debug only):
 /// the parser must report a message for every record it consumes.
 /// </summary>
-internal abstract class RawHubProtocol(string name, string target, string endpoint, BadInputLog badInput) : IHubProtocol
+internal abstract class RawHubProtocol(string name, string target, string endpoint, BadInputReason untranslatable, BadInputLog badInput) : IHubProtocol
 {
     public string Name => name;
 
@@ -40,7 +40,7 @@ internal abstract class RawHubProtocol(string name, string target, string endpoi
             return true;
         }
 
-        badInput.Report(endpoint, record.Length, error);
+        badInput.Report(endpoint, record.Length, untranslatable, error);
         message = new InvocationBindingFailureMessage(null, target, ExceptionDispatchInfo.Capture(new InvalidDataException(error)));
         return true;
     }

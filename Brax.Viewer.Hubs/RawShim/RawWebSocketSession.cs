@@ -190,19 +190,18 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
             }
 
             var tooLarge = total > limit || _stream.AnnouncedBytes(message) > limit;
-            var problem = result.MessageType == WebSocketMessageType.Binary ? "binary messages are not part of the protocol"
-                : tooLarge ? $"larger than the {limit}-byte limit"
-                : received.Contains(RawRecords.Separator) ? "text holds a 0x1E byte, which JSON never does"
+            (BadInputReason Kind, string Text)? problem = result.MessageType == WebSocketMessageType.Binary ? (BadInputReason.Binary, "binary messages are not part of the protocol")
+                : tooLarge ? (BadInputReason.TooLarge, $"larger than the {limit}-byte limit")
+                : received.Contains(RawRecords.Separator) ? (BadInputReason.RecordSeparator, "text holds a 0x1E byte, which JSON never does")
                 : null;
-            if (problem is not null)
+            if (problem is { } bad)
             {
                 if (tooLarge)
                 {
                     _diagnostics?.Refused(RefusalReason.MessageTooLarge);
                 }
 
-                _badInput.Report(_endpoint.Path, total, problem);
-
+                _badInput.Report(_endpoint.Path, total, bad.Kind, bad.Text);
                 return true;
             }
 

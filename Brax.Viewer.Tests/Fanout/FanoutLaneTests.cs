@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs;
@@ -7,6 +8,7 @@ using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -23,11 +25,13 @@ public sealed class FanoutLaneTests
         // One frame at a time, each awaited before the next: a frame that reached a lane just as the
         // lane found its queue empty must be served at once. If it waited for the next frame to wake
         // the lane, a stream's last frame would never arrive. The race is narrow, so it takes many frames.
-        using var groups = new ViewerGroups(Options.Create(new FanoutOptions()), new HubDiagnostics(), NullLogger<ViewerGroups>.Instance, TimeProvider.System);
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new ViewerMetrics(meters.GetRequiredService<IMeterFactory>(), new HubDiagnostics());
+        using var groups = new ViewerGroups(Options.Create(new FanoutOptions()), new HubDiagnostics(), metrics, NullLogger<ViewerGroups>.Instance, TimeProvider.System);
         var viewers = Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => new CountingTransport()).ToList();
         foreach (var viewer in viewers)
         {
-            groups.Join(Group, new ViewerMailbox(viewer.Connect(), new HubDiagnostics(), maxQueuedFrames: 64, maxQueuedBytes: 1 << 20));
+            groups.Join(Group, new ViewerMailbox(viewer.Connect(), new HubDiagnostics(), metrics, maxQueuedFrames: 64, maxQueuedBytes: 1 << 20));
         }
 
         var message = new SerializedHubMessage(new InvocationMessage("ReceiveFrame", ["frame"]));

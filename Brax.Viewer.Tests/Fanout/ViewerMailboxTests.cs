@@ -1,10 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Brax.Viewer.Tests.Fanout;
 
@@ -13,17 +15,23 @@ namespace Brax.Viewer.Tests.Fanout;
 /// them: the test offers frames while the first write is held, so the backlog holds exactly what
 /// the offers left in it, then reads what the viewer gets.
 /// </summary>
-public sealed class ViewerMailboxTests
+public sealed class ViewerMailboxTests : IDisposable
 {
     private const int Roomy = 1 << 30;
 
     private readonly HubDiagnostics _diagnostics = new();
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly ViewerMetrics _metrics;
+
+    public ViewerMailboxTests() => _metrics = new ViewerMetrics(_meters.GetRequiredService<IMeterFactory>(), new HubDiagnostics());
+
+    public void Dispose() => _meters.Dispose();
 
     [Fact]
     public async Task Viewer_that_keeps_up_gets_every_frame_in_order()
     {
         var viewer = new InMemoryHubConnection(holdWrites: false);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
 
         for (var seq = 1; seq <= 200; seq++)
         {
@@ -38,7 +46,7 @@ public sealed class ViewerMailboxTests
     public async Task Burst_that_fits_the_backlog_is_delivered_whole_and_in_order()
     {
         var viewer = new InMemoryHubConnection(holdWrites: true);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
 
         // One write in flight and four waiting: exactly the bound.
         for (var seq = 1; seq <= 5; seq++)
@@ -54,7 +62,7 @@ public sealed class ViewerMailboxTests
     public async Task Past_the_frame_bound_the_oldest_waiting_frames_give_way_and_the_newest_arrive()
     {
         var viewer = new InMemoryHubConnection(holdWrites: true);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
 
         for (var seq = 1; seq <= 10; seq++)
         {
@@ -70,7 +78,7 @@ public sealed class ViewerMailboxTests
     {
         var size = Numbered(1).Utf8Json.Length;
         var viewer = new InMemoryHubConnection(holdWrites: true);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 64, maxQueuedBytes: 3 * size);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 64, maxQueuedBytes: 3 * size);
 
         for (var seq = 1; seq <= 8; seq++)
         {
@@ -86,7 +94,7 @@ public sealed class ViewerMailboxTests
     {
         var size = Numbered(1).Utf8Json.Length;
         var viewer = new InMemoryHubConnection(holdWrites: true);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 64, maxQueuedBytes: 3 * size);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 64, maxQueuedBytes: 3 * size);
         var large = Numbered(4, padding: 5 * size);
         large.Utf8Json.Length.Should().BeGreaterThan(3 * size);
 
@@ -103,7 +111,7 @@ public sealed class ViewerMailboxTests
     public async Task Newer_frame_of_an_environment_pushes_out_that_environments_oldest_so_a_rare_environment_is_not_starved()
     {
         var viewer = new InMemoryHubConnection(holdWrites: true);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
 
         // Environment 1 sends one frame, early; environment 0 streams on and on.
         Offer(mailbox, Numbered(1, env: 0));
@@ -123,7 +131,7 @@ public sealed class ViewerMailboxTests
     public async Task Frame_superseded_by_a_waiting_frame_of_its_environment_goes_before_an_older_frame_that_is_its_environments_newest()
     {
         var viewer = new InMemoryHubConnection(holdWrites: true);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
 
         Offer(mailbox, Numbered(1, env: 9));
         Offer(mailbox, Numbered(2, env: 1));
@@ -142,7 +150,7 @@ public sealed class ViewerMailboxTests
     public async Task When_every_waiting_frame_is_its_environments_newest_the_oldest_gives_way()
     {
         var viewer = new InMemoryHubConnection(holdWrites: true);
-        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
+        var mailbox = new ViewerMailbox(viewer.Context, _diagnostics, _metrics, maxQueuedFrames: 4, maxQueuedBytes: Roomy);
 
         for (var seq = 1; seq <= 6; seq++)
         {

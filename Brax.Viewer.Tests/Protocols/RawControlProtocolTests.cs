@@ -1,11 +1,13 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.Text;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Protocols;
 using Brax.Viewer.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Brax.Viewer.Tests.Protocols;
@@ -20,15 +22,21 @@ public sealed class RawControlProtocolTests : IDisposable
 {
     private readonly CapturingLoggerProvider _logs = new();
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ServiceProvider _meters;
     private readonly RawControlProtocol _protocol;
 
     public RawControlProtocolTests()
     {
         _loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(_logs));
-        _protocol = new RawControlProtocol(new BadInputLog(_loggerFactory.CreateLogger<BadInputLog>(), TimeProvider.System));
+        _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _protocol = new RawControlProtocol(new BadInputLog(_loggerFactory.CreateLogger<BadInputLog>(), TimeProvider.System, new ViewerMetrics(_meters.GetRequiredService<IMeterFactory>(), new HubDiagnostics())));
     }
 
-    public void Dispose() => _loggerFactory.Dispose();
+    public void Dispose()
+    {
+        _loggerFactory.Dispose();
+        _meters.Dispose();
+    }
 
     [Theory]
     [InlineData("""{"type":"toggle_render","enabled":true}""", true)]

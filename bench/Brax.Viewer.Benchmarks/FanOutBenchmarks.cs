@@ -32,6 +32,7 @@ public class FanOutBenchmarks
     // The group a server puts the default run's viewers in, not a name of the test's own.
     private static readonly string Group = HubGroups.FrameViewers(RunContract.DefaultRun);
     private readonly List<HubConnectionContext> _connections = [];
+    private readonly ListenedMetrics _metrics = new();
     private ViewerGroups _groups = null!;
     private Frame _frame = null!;
 
@@ -46,11 +47,11 @@ public class FanOutBenchmarks
     {
         var diagnostics = new HubDiagnostics();
         var options = new FanoutOptions();
-        _groups = new ViewerGroups(Options.Create(options), diagnostics, NullLogger<ViewerGroups>.Instance, TimeProvider.System);
+        _groups = new ViewerGroups(Options.Create(options), diagnostics, _metrics.Metrics, NullLogger<ViewerGroups>.Instance, TimeProvider.System);
         _frame = Frame.Parse(Frames.Json(1_700).AsSpan());
         IHubProtocol protocol = Protocol switch
         {
-            "raw" => new RawFrameProtocol(new BadInputLog(NullLogger<BadInputLog>.Instance, TimeProvider.System)),
+            "raw" => new RawFrameProtocol(new BadInputLog(NullLogger<BadInputLog>.Instance, TimeProvider.System, _metrics.Metrics)),
             "json" => new JsonHubProtocol(),
             _ => new MessagePackHubProtocol(),
         };
@@ -76,17 +77,27 @@ public class FanOutBenchmarks
             typeof(HubConnectionContext).GetProperty(nameof(HubConnectionContext.Protocol), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!
                 .SetValue(connection, protocol);
             _connections.Add(connection);
-            _groups.Join(Group, new ViewerMailbox(connection, diagnostics, options.MaxQueuedFramesPerViewer, options.MaxQueuedBytesPerViewer));
+            _groups.Join(Group, new ViewerMailbox(connection, diagnostics, _metrics.Metrics, options.MaxQueuedFramesPerViewer, options.MaxQueuedBytesPerViewer));
         }
 
-        // A benchmark that delivered nothing would show 0 B for the wrong reason.
+        // A benchmark that delivered nothing would show 0 B for the wrong reason, and one whose
+        // deliveries went uncounted would leave out what counting them costs.
         OfferFrame();
+        var counted = _metrics.Sum("brax.viewer.frames.delivered");
+        if (counted != Viewers)
+        {
+            throw new InvalidOperationException($"{counted} deliveries counted for {Viewers} viewers");
+        }
     }
 
     private static long Delivered => Interlocked.Read(ref AlwaysReadyStream.Writes) + Interlocked.Read(ref DiscardingPipeWriter.Flushes);
 
     [GlobalCleanup]
-    public void Cleanup() => _groups.Dispose();
+    public void Cleanup()
+    {
+        _groups.Dispose();
+        _metrics.Dispose();
+    }
 
     /// <summary>What <c>FrameHub.SendFrame</c> leads to: one message built per frame, offered to every viewer.</summary>
     [Benchmark]

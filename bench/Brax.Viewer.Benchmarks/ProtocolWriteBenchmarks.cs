@@ -14,7 +14,7 @@ namespace Brax.Viewer.Benchmarks;
 [MemoryDiagnoser]
 public class ProtocolWriteBenchmarks
 {
-    private readonly RawFrameProtocol _raw = new(new BadInputLog(NullLogger<BadInputLog>.Instance, TimeProvider.System));
+    private readonly RawFrameProtocol _raw = new(new BadInputLog(NullLogger<BadInputLog>.Instance, TimeProvider.System, new ListenedMetrics().Metrics));
     private readonly JsonHubProtocol _json = new();
     private readonly MessagePackHubProtocol _messagePack = new();
     private InvocationMessage _message = null!;
