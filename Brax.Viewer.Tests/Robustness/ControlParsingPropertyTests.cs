@@ -76,8 +76,11 @@ public sealed class ControlParsingPropertyTests(Xunit.Abstractions.ITestOutputHe
     /// <summary>Checks the property for one record; the toggle's value, or null when it was refused.</summary>
     private static bool? CheckControl(FuzzCase input)
     {
-        var expected = Expected(input.Bytes);
-        var record = new ReadOnlySequence<byte>([.. input.Bytes, RawRecords.Separator]);
+        // The shim refuses a message holding 0x1E before any protocol sees it (the server-level tests
+        // check that), so the protocol only ever gets the text before one.
+        var text = input.Bytes.AsSpan().IndexOf(RawRecords.Separator) is var separator and >= 0 ? input.Bytes[..separator] : input.Bytes;
+        var expected = Expected(text);
+        var record = new ReadOnlySequence<byte>([.. text, RawRecords.Separator]);
         HubMessage? message;
         bool parsed;
         try

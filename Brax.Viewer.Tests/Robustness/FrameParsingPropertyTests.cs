@@ -77,6 +77,18 @@ public sealed class FrameParsingPropertyTests(Xunit.Abstractions.ITestOutputHelp
         CheckFrame(new FuzzCase(name, bytes)).Should().BeFalse(name + " is not a frame");
     }
 
+    [Theory]
+    [InlineData(61, true)]
+    [InlineData(62, true)]
+    [InlineData(63, false)]
+    [InlineData(64, false)]
+    public void Frames_nest_at_most_62_levels_so_a_JSON_SignalR_envelope_around_one_stays_within_64(int levels, bool accepted)
+    {
+        var arrays = levels - 1;
+        var frame = "{\"q\":" + new string('[', arrays) + new string(']', arrays) + ",\"x\":{\"pos\":[],\"rot\":[]}}";
+        CheckFrame(new FuzzCase($"{levels} levels", FuzzSnippets.Utf8(frame))).Should().Be(accepted);
+    }
+
     public static TheoryData<string> FirstFrames() => new(BraxFixtures.Scenes);
 
     // Latin-1 strings, so \xNN stands for the byte NN on the wire.
@@ -86,7 +98,7 @@ public sealed class FrameParsingPropertyTests(Xunit.Abstractions.ITestOutputHelp
         { "10,000 [ closed", """{"q":""" + new string('[', 10_000) + new string(']', 10_000) + ""","x":{"pos":[],"rot":[]}}""" },
         { "NUL after the frame", "{\"x\":{\"pos\":[],\"rot\":[]}}\0" },
         { "0x1E after the frame", "{\"x\":{\"pos\":[],\"rot\":[]}}\x1e" },
-        { "0x1E inside a string", "{\"q\":\"a\x1eb\",\"x\":{\"pos\":[],\"rot\":[]}}" },
+        { "0x1E inside a string", "{\"q\":\"a\u001eb\",\"x\":{\"pos\":[],\"rot\":[]}}" },
         { "invalid UTF-8 in a string", "{\"q\":\"\xff\",\"x\":{\"pos\":[],\"rot\":[]}}" },
         { "raw lone surrogate", "{\"q\":\"\xed\xa0\x80\",\"x\":{\"pos\":[],\"rot\":[]}}" },
         { "escaped lone surrogate", """{"q":"\ud800","x":{"pos":[],"rot":[]}}""" },

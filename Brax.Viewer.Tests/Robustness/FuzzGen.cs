@@ -47,6 +47,7 @@ internal static class FuzzGen
     public static readonly Gen<FuzzCase> Controls = Gen.Frequency(
         (6, Mutated(ControlMessages, "control")),
         (6, RandomObject(depth: 3).Select(bytes => new FuzzCase("random object", bytes))),
+        (4, ToggleLike()),
         (1, RandomBytes));
 
     /// <summary>One of <paramref name="seeds"/> with one to three mutations applied in turn.</summary>
@@ -72,6 +73,20 @@ internal static class FuzzGen
         var names = Gen.Int[0, FuzzSnippets.Names.Length - 1].Select(i => FuzzSnippets.Names[i].Bytes);
         var member = Gen.Select(names, Value(depth), (name, value) => (byte[])[.. name, (byte)':', .. value]);
         return member.Array[0, 4].Select(members => Join("{"u8, members, "}"u8));
+    }
+
+    // A toggle's two members among random ones, in any order: near misses and duplicates.
+    private static Gen<FuzzCase> ToggleLike()
+    {
+        var names = Gen.Int[0, FuzzSnippets.Names.Length - 1].Select(i => FuzzSnippets.Names[i].Bytes);
+        var member = Gen.Select(names, Value(1), (name, value) => (byte[])[.. name, (byte)':', .. value]);
+        var toggle = Gen.Bool.Select(on => new[] { FuzzSnippets.Utf8("\"type\":\"toggle_render\""), FuzzSnippets.Utf8(on ? "\"enabled\":true" : "\"enabled\":false") });
+        return Gen.Select(toggle, member.Array[0, 2], Gen.Int[0, 1000], (pair, extra, seed) =>
+        {
+            var all = pair.Concat(extra).ToArray();
+            var members = Enumerable.Range(0, all.Length).OrderBy(i => ((seed * 31) + (i * 17)) % 5).Select(i => all[i]).ToArray();
+            return new FuzzCase("toggle-like object", Join("{"u8, members, "}"u8));
+        });
     }
 
     private static Gen<byte[]> Value(int depth)

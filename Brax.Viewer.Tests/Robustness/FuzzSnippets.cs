@@ -83,6 +83,8 @@ internal static class FuzzSnippets
         ("escaped NUL string", Utf8("\"\\u0000\"")),
         ("1e999", Utf8("1e999")),
         ("400-digit integer", Utf8(HugeInteger)),
+        ("nested 61 arrays", Utf8(new string('[', 61) + new string(']', 61))),
+        ("nested 62 arrays", Utf8(new string('[', 62) + new string(']', 62))),
         ("nested 63 arrays", Utf8(new string('[', 63) + new string(']', 63))),
         ("nested 64 arrays", Utf8(new string('[', 64) + new string(']', 64))),
         ("nested 10,000 arrays", Utf8(new string('[', 10_000) + new string(']', 10_000))),
