@@ -6,7 +6,8 @@ namespace Brax.Viewer.Client;
 /// Decides whether UTF-8 text is a Brax frame: one JSON object whose <c>x</c> member holds
 /// <c>pos</c> (<c>[[x,y,z],…]</c>) and <c>rot</c> (<c>[[w,x,y,z],…]</c>) of equal length.
 /// One forward pass with <see cref="Utf8JsonReader"/>, which also rejects everything that is
-/// not strict JSON (bare <c>NaN</c>, trailing text, control bytes such as 0x1E).
+/// not strict JSON (bare <c>NaN</c>, trailing text, control bytes such as 0x1E); <see cref="JsonText"/>
+/// first refuses text that is not UTF-8 or holds an unpaired surrogate escape.
 /// </summary>
 internal static class FrameValidator
 {
@@ -22,6 +23,11 @@ internal static class FrameValidator
     public static string? Validate(ReadOnlySpan<byte> utf8Json, out int? envId)
     {
         envId = null;
+        if (JsonText.Problem(utf8Json) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
