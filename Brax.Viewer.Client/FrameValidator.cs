@@ -11,7 +11,8 @@ namespace Brax.Viewer.Client;
 /// </summary>
 internal static class FrameValidator
 {
-    private const int MaxDepth = 64;
+    // SignalR's JSON envelope ({"arguments":[frame]}) adds two levels, and its readers allow 64.
+    private const int MaxDepth = 62;
 
     /// <summary>Returns null for a valid frame, else what is wrong with it.</summary>
     public static string? Validate(ReadOnlySpan<byte> utf8Json) => Validate(utf8Json, out _);
