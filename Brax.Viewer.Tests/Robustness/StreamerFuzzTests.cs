@@ -28,7 +28,7 @@ public sealed class StreamerFuzzTests(Xunit.Abstractions.ITestOutputHelper outpu
         await WireGen.Streamer(MaxFrameBytes).Array[MessagesPerRun].SampleAsync(
             RunAsync,
             writeLine: output.WriteLine,
-            iter: 2,
+            iter: 4,
             threads: 1,
             print: messages => string.Join('\n', messages.Select((m, i) => $"{i}: {m}"[..Math.Min(200, $"{i}: {m}".Length)])));
 
