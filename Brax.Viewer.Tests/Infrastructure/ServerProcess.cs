@@ -10,17 +10,30 @@ namespace Brax.Viewer.Tests.Infrastructure;
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly List<string> _output;
 
-    private ServerProcess(Process process, Uri baseUri)
+    private ServerProcess(Process process, Uri baseUri, List<string> output)
     {
         _process = process;
         BaseUri = baseUri;
+        _output = output;
     }
 
     public Uri BaseUri { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>Every line the server has written to stdout and stderr so far.</summary>
+    public IReadOnlyList<string> OutputLines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
 
     public Uri WebSocket(string pathAndQuery) => new(new UriBuilder(BaseUri) { Scheme = "ws" }.Uri, pathAndQuery);
 
@@ -85,13 +98,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         _ = process.WaitForExitAsync().ContinueWith(_ => listening.TrySetException(new InvalidOperationException("server exited: " + string.Join('\n', output))), TaskScheduler.Default);
 
         var uri = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var server = new ServerProcess(process, uri);
-        lock (output)
-        {
-            server._output.AddRange(output);
-        }
-
-        return server;
+        return new ServerProcess(process, uri, output);
     }
 
     /// <summary>Resident memory of the server process, in bytes (VmRSS).</summary>
