@@ -3,7 +3,7 @@
 # machine: Python's websockets library and numpy (the Python client's tests feed it numpy arrays),
 # redis-server, Chromium and curl (the documentation's shell samples run with it) from Debian, and
 # the viewer page's npm packages. Nothing is skipped for want of a dependency: a missing one is
-# installed.
+# installed. The soak test is left out (see README.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -24,7 +24,8 @@ fi
 results="TestResults"
 rm -rf "$results"
 status=0
-dotnet test Brax.Viewer.sln -c Release \
+# The five-minute soak (Category=Soak) is run on its own: see "Benchmarks" in README.md.
+dotnet test Brax.Viewer.sln -c Release --filter "Category!=Soak" \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" --blame-hang-timeout 10m || status=$?
 

@@ -9,10 +9,12 @@ namespace Brax.Viewer.Client;
 /// not strict JSON (bare <c>NaN</c>, trailing text, control bytes such as 0x1E), and every number
 /// anywhere in the frame that has no finite float64 value (<c>1e999</c>): JSON allows it, but a
 /// MessagePack viewer would get <c>Infinity</c> and a browser's <c>JSON.parse</c> too.
+/// <see cref="JsonText"/> first refuses text that is not UTF-8 or holds an unpaired surrogate escape.
 /// </summary>
 internal static class FrameValidator
 {
-    private const int MaxDepth = 64;
+    // SignalR's JSON envelope ({"arguments":[frame]}) adds two levels, and its readers allow 64.
+    private const int MaxDepth = 62;
 
     // A number written without an exponent needs more than 308 digits to pass double.MaxValue;
     // anything shorter is finite without being parsed, which keeps the common case cheap.
@@ -28,6 +30,11 @@ internal static class FrameValidator
     public static string? Validate(ReadOnlySpan<byte> utf8Json, out int? envId)
     {
         envId = null;
+        if (JsonText.Problem(utf8Json) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {

@@ -9,7 +9,8 @@ namespace Brax.Viewer.Hubs;
 /// <see cref="HubException"/> the hub throws for it, such as a viewer calling <c>SendFrame</c>, or
 /// a null argument) is one Warning line without a stack, at most five per 10 s per connection, and
 /// the client still gets a <see cref="HubException"/> saying what was wrong. Anything else is a
-/// server error, logged at Error with its exception. SignalR's dispatcher would log every one of
+/// server error, logged at Error with its exception, unless it is the cancellation of a call whose
+/// caller has gone away, which is nobody's error. SignalR's dispatcher would log every one of
 /// them again, with a stack, at Error ("Failed to invoke hub method"): the server's defaults turn
 /// that category down, which hides nothing: every hub method call passes through here, and a hub
 /// that cannot even be created fails its connection first, which SignalR's connection handler logs.
@@ -36,6 +37,11 @@ internal sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger, Tim
             var message = $"{invocation.HubMethodName} needs a value for '{ex.ParamName}', not null.";
             ReportClientError(invocation, message);
             throw new HubException(message, ex);
+        }
+        catch (OperationCanceledException) when (invocation.Context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The caller went away mid-call, which cancelled it: nothing went wrong on the server.
+            throw;
         }
         catch (Exception ex)
         {

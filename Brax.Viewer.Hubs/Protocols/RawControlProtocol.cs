@@ -44,6 +44,12 @@ internal sealed class RawControlProtocol(BadInputLog badInput)
         enabled = false;
         string? type = null;
         bool? value = null;
+        if (JsonText.Problem(record.IsSingleSegment ? record.FirstSpan : record.ToArray()) is { } textProblem)
+        {
+            error = textProblem;
+            return false;
+        }
+
         var reader = new Utf8JsonReader(record);
         try
         {
@@ -59,6 +65,9 @@ internal sealed class RawControlProtocol(BadInputLog badInput)
                 {
                     reader.Read();
                     type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+
+                    // An object or array here is passed over whole, never read as the message's own members.
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("enabled"u8))
                 {

@@ -32,6 +32,12 @@ internal sealed class InboundFrameHeaders
     private long[]? _announced;
 
     /// <summary>
+    /// Whether the client sent a frame without a mask, which RFC 6455 §5.1 forbids: the server must
+    /// close the connection. The WebSocket itself does not check it.
+    /// </summary>
+    public bool SawUnmaskedFrame { get; private set; }
+
+    /// <summary>
     /// Payload bytes announced so far by the frame headers of data message <paramref name="message"/>
     /// (1 for the socket's first); 0 when none of its headers has been seen.
     /// </summary>
@@ -83,6 +89,10 @@ internal sealed class InboundFrameHeaders
             _ => lengthCode,
         };
         _payloadLeft = length;
+        if ((_header[1] & 0x80) == 0)
+        {
+            SawUnmaskedFrame = true;
+        }
 
         var opcode = _header[0] & 0x0F;
         if (opcode >= 0x8)

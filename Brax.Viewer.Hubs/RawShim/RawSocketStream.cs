@@ -22,6 +22,7 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
     private static readonly byte[] Ping = [0x89, 0x00];
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _endReads = new();
     private readonly InboundFrameHeaders _inbound = new();
     private long _lastHeardAt = Environment.TickCount64;
     private long _pingSentAt;
@@ -29,6 +30,12 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
 
     /// <summary>Payload bytes the frame headers of data message <paramref name="message"/> (1 for the first) have announced so far.</summary>
     public long AnnouncedBytes(long message) => _inbound.AnnouncedBytes(message);
+
+    /// <summary>Called once when the client breaks RFC 6455 by sending an unmasked frame (see <see cref="InboundFrameHeaders"/>).</summary>
+    public Action? UnmaskedFrameSeen { get; set; }
+
+    /// <summary>Ends reading: a read in progress or to come fails, while writes (a close frame) still go out.</summary>
+    public void EndReads() => _endReads.Cancel();
 
     /// <summary>Sends one complete text message; once a close frame has gone out, messages are dropped.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -122,11 +129,26 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await upgraded.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int read;
+        if (cancellationToken.CanBeCanceled)
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _endReads.Token);
+            read = await upgraded.ReadAsync(buffer, either.Token).ConfigureAwait(false);
+        }
+        else
+        {
+            read = await upgraded.ReadAsync(buffer, _endReads.Token).ConfigureAwait(false);
+        }
+
         if (read > 0)
         {
             Volatile.Write(ref _lastHeardAt, Environment.TickCount64);
+            var wasUnmasked = _inbound.SawUnmaskedFrame;
             _inbound.Observe(buffer.Span[..read]);
+            if (!wasUnmasked && _inbound.SawUnmaskedFrame)
+            {
+                UnmaskedFrameSeen?.Invoke();
+            }
         }
 
         return read;
@@ -185,6 +207,7 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
         if (disposing)
         {
             upgraded.Dispose();
+            _endReads.Dispose();
         }
 
         base.Dispose(disposing);

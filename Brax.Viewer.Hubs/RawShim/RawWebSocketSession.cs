@@ -45,6 +45,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
         _logger = logger;
         _badInput = badInput;
         _output = new WebSocketMessageWriter(socket, stream, Abort);
+        stream.UnmaskedFrameSeen = () => _ = Task.Run(FailUnmaskedAsync);
         _connection = new DefaultConnectionContext(http.Connection.Id + ":" + http.TraceIdentifier)
         {
             Transport = new DuplexPipe(_input.Reader, _output),
@@ -87,6 +88,24 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
             await _connection.DisposeAsync();
             diagnostics.RawSocketClosed();
         }
+    }
+
+    // RFC 6455 §5.1: a server fails the connection of a client that sends an unmasked frame. The
+    // WebSocket does not check it, and would wait for a mask key that never comes.
+    private async Task FailUnmaskedAsync()
+    {
+        using var timeout = new CancellationTokenSource(CloseTimeout);
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.ProtocolError, "client frames must be masked", timeout.Token);
+        }
+        catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
+        {
+            // Gone already.
+        }
+
+        // Not Abort(): a reset could overtake the close frame. The receive loop ends, and with it the request.
+        _stream.EndReads();
     }
 
     // The connection is being torn down: cut the TCP connection, which also fails a send stuck behind
