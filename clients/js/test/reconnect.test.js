@@ -43,21 +43,37 @@ test('viewer and streamer reconnect after a restart, resync the render state and
   assert.deepEqual(seen, [1, 2, 3]);
 });
 
-test('a client started while the server is down retries until it is up', async () => {
+test('a client started while the server is down retries, slower each time, until it is up; an open starts the delays over', async () => {
   const run = uniqueRun('early');
   await serverCommand('stop');
   let viewer;
-  const states = [];
+  const retries = [];
   try {
     viewer = client({ run, control: false, reconnectDelay: QUICK });
-    viewer.on('status', ({ state }) => states.push(state));
-    await waitUntil(() => states.filter((state) => state === 'retrying').length >= 2, 'it keeps retrying');
+    viewer.on('status', ({ state, retryInMs }) => {
+      if (state === 'retrying') retries.push(retryInMs);
+    });
+    await waitUntil(() => retries.length >= 3, 'it keeps retrying');
   } finally {
     await serverCommand('start');
   }
+  // Each delay lies in the upper half of a step doubling from 50 ms: 25-50, 50-100, 100-200.
+  retries.slice(0, 3).forEach((delay, attempt) => {
+    const step = QUICK.min * 2 ** attempt;
+    assert.ok(delay >= step / 2 && delay <= step, `retry ${attempt} after ${delay} ms, not within ${step / 2}-${step}`);
+  });
 
   await viewer.ready();
+  assert.equal(viewer.accessDenied, null, 'a server that is down is not a refusal');
+
+  const before = retries.length;
+  await serverCommand('stop');
+  try {
+    await waitUntil(() => retries.length > before, 'it notices the server is gone');
+  } finally {
+    await serverCommand('start');
+  }
+  assert.ok(retries[before] <= QUICK.min, `after an open the first delay is at most the minimum again, not ${retries[before]} ms`);
+  await viewer.ready();
   assert.equal(viewer.connections.frame, 'open');
-  assert.equal(viewer.accessDenied, null);
-  assert.equal(states.at(-1), 'open');
 });
