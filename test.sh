@@ -2,8 +2,9 @@
 # Runs every test of Brax Viewer Hub, after installing what the tests need on a fresh Debian
 # machine: Python's websockets library and numpy (the Python client's tests feed it numpy arrays),
 # redis-server, Chromium and curl (the documentation's shell samples run with it) from Debian, and
-# the viewer page's npm packages. Nothing is skipped for want of a dependency: a missing one is
-# installed. The soak test is left out (see README.md).
+# the viewer page's npm packages (the JavaScript client's, clients/js, are restored by the tests
+# that run its node --test files and README sample). Nothing is skipped for want of a dependency: a
+# missing one is installed. The soak test is left out (see README.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -1,5 +1,6 @@
-// Bundles the page (src/main.js and three.js from node_modules) into dist/viewer.js and copies
-// the static files from public/. The server embeds dist/ and serves it; nothing comes from a CDN.
+// Bundles the page (src/main.js, the client module of ../../clients/js/src it imports, and three.js
+// from node_modules) into dist/viewer.js and copies the static files from public/. The server
+// embeds dist/ and serves it; nothing comes from a CDN.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 

@@ -8,7 +8,7 @@ namespace Brax.Viewer.Tests.Docs;
 /// <summary>
 /// The code in README.md and docs/**/*.md works. Every C# block is the text of a file of the sample
 /// project (docs/samples/Brax.Viewer.Samples), which the solution builds like a user's project;
-/// every shell and Python block runs against a real server, unless a
+/// every shell, Python and JavaScript block runs against a real server, unless a
 /// <c>&lt;!-- sample: not run (REASON) --&gt;</c> line right above it says why it cannot. A block
 /// without a language is text (a directory layout, a line of output), not a sample.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class DocSampleTests
     // The address every sample uses; a run sample gets the test server's port in its place.
     private const string DocumentedAddress = "127.0.0.1:8000";
 
-    private static readonly string[] RunnableLanguages = ["bash", "sh", "python"];
+    private static readonly string[] RunnableLanguages = ["bash", "sh", "python", "js", "javascript"];
 
     private static readonly string SampleProject = Path.Combine(BraxFixtures.RepositoryRoot, "docs", "samples", "Brax.Viewer.Samples");
 
@@ -41,6 +41,7 @@ public sealed class DocSampleTests
         // Guards the parser: a change that found no blocks would make every other check pass.
         MarkdownSamples.All.Should().Contain(sample => sample.File == "README.md" && sample.Language == "csharp");
         MarkdownSamples.All.Should().Contain(sample => IsRun(sample), "some shell samples talk to the server");
+        MarkdownSamples.All.Should().Contain(sample => IsRun(sample) && IsJavaScript(sample), "the README's JavaScript client sample is run");
         MarkdownSamples.All.Should().Contain(sample => sample.NotRunReason != null);
     }
 
@@ -69,7 +70,7 @@ public sealed class DocSampleTests
             .Where(sample => !RunnableLanguages.Contains(sample.Language) && sample.NotRunReason is null)
             .Select(sample => sample.ToString());
 
-        unmarked.Should().BeEmpty("the tests run only shell and Python samples; any other needs <!-- sample: not run (REASON) --> right above it");
+        unmarked.Should().BeEmpty("the tests run only shell, Python and JavaScript samples; any other needs <!-- sample: not run (REASON) --> right above it");
         MarkdownSamples.All.Where(sample => sample.NotRunReason is { Length: 0 }).Select(sample => sample.ToString())
             .Should().BeEmpty("a sample that is not run says why");
         MarkdownSamples.StrayMarkers.Should().BeEmpty("a not-run marker stands on the line right above the fence it marks");
@@ -77,7 +78,7 @@ public sealed class DocSampleTests
 
     [Theory]
     [MemberData(nameof(RunnableSamples))]
-    public async Task A_shell_or_Python_sample_runs_against_a_real_server(string location)
+    public async Task A_shell_Python_or_JavaScript_sample_runs_against_a_real_server(string location)
     {
         var sample = MarkdownSamples.All.Single(candidate => candidate.Location == location);
         sample.Text.Should().Contain(DocumentedAddress, $"{sample} is run, so it must talk to the server at {DocumentedAddress}; else mark it <!-- sample: not run (REASON) -->");
@@ -92,12 +93,23 @@ public sealed class DocSampleTests
             File.Copy(BraxFixtures.FramesFile("cartpole"), Path.Combine(directory.FullName, "frames.jsonl"));
             await File.WriteAllTextAsync(Path.Combine(directory.FullName, ".curlrc"), "fail-with-body\nshow-error\nmax-time = 20\n");
 
-            var script = Path.Combine(directory.FullName, sample.Language == "python" ? "sample.py" : "sample.sh");
+            var (file, program, arguments) = sample.Language switch
+            {
+                "python" => ("sample.py", "/usr/bin/python3", new[] { "-u" }),
+                "js" or "javascript" => ("sample.mjs", "node", []),
+                _ => ("sample.sh", "bash", ["-e", "-o", "pipefail"]),
+            };
+            var script = Path.Combine(directory.FullName, file);
             await File.WriteAllTextAsync(script, sample.Text.Replace(DocumentedAddress, $"127.0.0.1:{server.BaseUri.Port}", StringComparison.Ordinal));
-            var start = sample.Language == "python" ? new ProcessStartInfo("/usr/bin/python3") : new ProcessStartInfo("bash");
-            foreach (var argument in sample.Language == "python" ? ["-u", script] : new[] { "-e", "-o", "pipefail", script })
+            var start = new ProcessStartInfo(program);
+            foreach (var argument in arguments.Append(script))
             {
                 start.ArgumentList.Add(argument);
+            }
+
+            if (IsJavaScript(sample))
+            {
+                await InstallJavaScriptClientAsync(directory.FullName);
             }
 
             start.WorkingDirectory = directory.FullName;
@@ -138,6 +150,40 @@ public sealed class DocSampleTests
     }
 
     private static bool IsRun(DocSample sample) => RunnableLanguages.Contains(sample.Language) && sample.NotRunReason is null;
+
+    private static bool IsJavaScript(DocSample sample) => sample.Language is "js" or "javascript";
+
+    /// <summary>
+    /// As a user who installed the JavaScript client and ws: copies of both in the sample's
+    /// node_modules, the client's package as it would be packed, ws as its lock restores it
+    /// (ES modules ignore NODE_PATH).
+    /// </summary>
+    private static async Task InstallJavaScriptClientAsync(string directory)
+    {
+        await JsClientPackages.EnsureRestoredAsync();
+        var package = Path.Combine(directory, "node_modules", "brax-viewer-client");
+        foreach (var file in new[] { "package.json", "index.d.ts" })
+        {
+            Copy(Path.Combine(JsClientPackages.Root, file), Path.Combine(package, file));
+        }
+
+        CopyDirectory(Path.Combine(JsClientPackages.Root, "src"), Path.Combine(package, "src"));
+        CopyDirectory(Path.Combine(JsClientPackages.NodeModules, "ws"), Path.Combine(directory, "node_modules", "ws"));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        File.Copy(from, to);
+    }
 
     /// <summary>Whether <paramref name="block"/>'s lines follow each other in <paramref name="file"/>, each behind the same indentation.</summary>
     private static bool ContainsBlock(string[] file, string block)

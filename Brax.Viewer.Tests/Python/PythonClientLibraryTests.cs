@@ -39,85 +39,63 @@ public sealed partial class PythonClientLibraryTests
     public async Task Python_unittest_module_passes_against_the_real_server(string module)
     {
         File.Exists(Python).Should().BeTrue("the test command installs Debian's python3 with python3-websockets");
-        ViewerTestServer? open = await ViewerTestServer.StartAsync();
+        await using var open = await RestartableServer.StartAsync();
         await using var keyed = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:StreamerKey"] = StreamerKey, ["Viewer:ViewerKey"] = ViewerKey });
-        var port = open.BaseUri.Port;
+
+        var start = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = PythonRoot,
+        };
+        foreach (var argument in new[] { "-u", "-m", "unittest", "-v", $"tests.{module}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PYTHONPATH"] = PythonRoot;
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        start.Environment.Remove("BRAX_VIEWER_KEY");
+        start.Environment["BRAX_VIEWER_URL"] = open.Url;
+        start.Environment["BRAX_VIEWER_KEYED_URL"] = keyed.BaseUri.ToString().TrimEnd('/');
+        start.Environment["BRAX_VIEWER_STREAMER_KEY"] = StreamerKey;
+        start.Environment["BRAX_VIEWER_VIEWER_KEY"] = ViewerKey;
+
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var output = new StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         try
         {
-            var start = new ProcessStartInfo(Python)
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                WorkingDirectory = PythonRoot,
-            };
-            foreach (var argument in new[] { "-u", "-m", "unittest", "-v", $"tests.{module}" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["PYTHONPATH"] = PythonRoot;
-            start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-            start.Environment.Remove("BRAX_VIEWER_KEY");
-            start.Environment["BRAX_VIEWER_URL"] = open.BaseUri.ToString().TrimEnd('/');
-            start.Environment["BRAX_VIEWER_KEYED_URL"] = keyed.BaseUri.ToString().TrimEnd('/');
-            start.Environment["BRAX_VIEWER_STREAMER_KEY"] = StreamerKey;
-            start.Environment["BRAX_VIEWER_VIEWER_KEY"] = ViewerKey;
-
-            using var process = Process.Start(start)!;
-            var errors = process.StandardError.ReadToEndAsync();
-            var output = new StringBuilder();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            try
-            {
-                while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                if (!line.StartsWith("@@braxtest ", StringComparison.Ordinal))
                 {
-                    if (!line.StartsWith("@@braxtest ", StringComparison.Ordinal))
-                    {
-                        output.AppendLine(line);
-                        continue;
-                    }
-
-                    switch (line["@@braxtest ".Length..])
-                    {
-                        case "stop" when open is not null:
-                            await open.DisposeAsync();
-                            open = null;
-                            break;
-                        case "start" when open is null:
-                            open = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["urls"] = $"http://127.0.0.1:{port}" });
-                            break;
-                        default:
-                            throw new InvalidOperationException("unknown or untimely request from the Python tests: " + line);
-                    }
-
-                    await process.StandardInput.WriteLineAsync("ok");
-                    await process.StandardInput.FlushAsync();
+                    output.AppendLine(line);
+                    continue;
                 }
 
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"tests.{module} ran longer than 3 minutes:\n{output}\n{await errors}");
+                await open.HandleAsync(line["@@braxtest ".Length..]);
+                await process.StandardInput.WriteLineAsync("ok");
+                await process.StandardInput.FlushAsync();
             }
 
-            var report = await errors;
-            var summary = $"tests.{module}:\n{report}\n{output}";
-            process.ExitCode.Should().Be(0, summary);
-            var ran = RanLine().Match(report);
-            ran.Success.Should().BeTrue(summary);
-            int.Parse(ran.Groups[1].Value, CultureInfo.InvariantCulture).Should().BePositive(summary);
-            report.TrimEnd().Split('\n')[^1].Trim().Should().Be("OK", "no test is skipped or expected to fail: " + summary);
+            await process.WaitForExitAsync(timeout.Token);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            if (open is not null)
-            {
-                await open.DisposeAsync();
-            }
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"tests.{module} ran longer than 3 minutes:\n{output}\n{await errors}");
         }
+
+        var report = await errors;
+        var summary = $"tests.{module}:\n{report}\n{output}";
+        process.ExitCode.Should().Be(0, summary);
+        var ran = RanLine().Match(report);
+        ran.Success.Should().BeTrue(summary);
+        int.Parse(ran.Groups[1].Value, CultureInfo.InvariantCulture).Should().BePositive(summary);
+        report.TrimEnd().Split('\n')[^1].Trim().Should().Be("OK", "no test is skipped or expected to fail: " + summary);
     }
 
     [GeneratedRegex(@"^Ran (\d+) tests? in", RegexOptions.Multiline)]

@@ -1,5 +1,5 @@
 // The access key the page was opened with (/?access_token=KEY, the server's viewer or streamer
-// key). It is taken out of the address bar before anything else runs, so it ends up in no
+// key); the client module (clients/js) presents it to the server. It is taken out of the address bar before anything else runs, so it ends up in no
 // history entry, bookmark, screenshot or link copied from the address bar; from then on it lives
 // only in this tab.
 //
@@ -42,28 +42,4 @@ export function takeAccessKey() {
   history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`);
   store(key);
   return key;
-}
-
-/** Headers that present the key to the HTTP API. */
-export function authorization(key) {
-  return key ? { Authorization: `Bearer ${key}` } : {};
-}
-
-/** A WebSocket URL with the key in its query: browsers cannot set headers on WebSockets. */
-export function withAccessToken(url, key) {
-  if (!key) return url;
-  return `${url}${url.includes('?') ? '&' : '?'}${PARAM}=${encodeURIComponent(key)}`;
-}
-
-/** A request the server refused for want of the right key (401 or 403). */
-export class AccessRefusedError extends Error {
-  constructor(status) {
-    super(`the server refused the request (${status})`);
-    this.status = status;
-  }
-}
-
-/** Whether an answer means the key is missing, wrong or not enough. */
-export function isRefusal(response) {
-  return response.status === 401 || response.status === 403;
 }

@@ -3,21 +3,6 @@
 // runs, so nothing overwrites a live pose.
 import { setPose } from './scene-builder.js';
 
-const NON_FINITE = /(?<![\w".])-?(?:NaN|Infinity)(?![\w"])/g;
-
-/** Python's json.dumps writes bare NaN/Infinity; read them as null (the pose is then skipped). */
-function parseFrame(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      return JSON.parse(text.replace(NON_FINITE, 'null'));
-    } catch {
-      return null;
-    }
-  }
-}
-
 export class LiveAnimator {
   constructor() {
     this.links = [];
@@ -39,10 +24,9 @@ export class LiveAnimator {
     this.batchedSeen = false;
   }
 
-  /** Takes one frame message (text as the streamer sent it). */
-  push(text) {
+  /** Takes one frame, as the client module hands it over (parsed, the newest of its environment). */
+  push(frame) {
     this.received += 1;
-    const frame = parseFrame(text);
     const pos = frame?.x?.pos;
     const rot = frame?.x?.rot;
     if (!Array.isArray(pos) || !Array.isArray(rot)) return this.#drop('frame without x.pos / x.rot');

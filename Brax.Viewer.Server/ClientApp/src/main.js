@@ -1,13 +1,13 @@
-// Wires the page together: the control channel (toggle, refresh_web), the frame stream, the scene
-// and the 3D view. On every (re)connect of the control channel the page fetches the scene again,
-// so a server restart or a new scene needs no manual reload. A server that refuses the page's
-// access key ends all of that in the access screen: no retry can fix a missing or wrong key.
-import { AccessRefusedError, takeAccessKey, withAccessToken } from './access.js';
+// Wires the page together: the client of the run (clients/js: the control channel with the toggle
+// and refresh_web, the frame stream, the scene API), the scene and the 3D view. On every
+// (re)connect of the control channel the page fetches the scene again, so a server restart or a
+// new scene needs no manual reload. A server that refuses the page's access key stops the client,
+// and the page shows the access screen: no retry can fix a missing or wrong key.
+import { AccessDeniedError, BraxViewerClient } from '../../../clients/js/src/index.js';
+import { takeAccessKey } from './access.js';
 import { LiveAnimator } from './animator.js';
-import { ReconnectingSocket, socketUrl } from './connection.js';
 import { Picker } from './picker.js';
 import { buildScene, disposeScene } from './scene-builder.js';
-import { checkAccess, fetchScene } from './scene-source.js';
 import { Ui } from './ui.js';
 import { Viewer } from './viewer.js';
 
@@ -15,9 +15,9 @@ import { Viewer } from './viewer.js';
 const accessKey = takeAccessKey();
 const params = new URLSearchParams(location.search);
 const run = params.get('run') || 'default';
-const runQuery = `run=${encodeURIComponent(run)}`;
-// The documented endpoints carry no query for the default run, exactly as the original page used them.
-const socketQuery = params.has('run') ? `?${runQuery}` : '';
+// The page's own server, ws: or wss: after its scheme. The default run adds no query, so the
+// documented endpoints are used exactly as the original page used them.
+const client = new BraxViewerClient({ url: location.origin, run: params.get('run') || null, accessKey });
 
 const ui = new Ui(run, { hasKey: accessKey !== null });
 const viewer = new Viewer(ui.viewport());
@@ -48,8 +48,9 @@ function setFollow(linkIdx) {
   ui.setFollow(followIdx);
 }
 
+/** @param {{info: object, system: object} | null} result the run's scene, null without one */
 function showScene(result) {
-  if (!result.loaded) {
+  if (!result) {
     if (built) viewer.setContent(null);
     disposeScene(built);
     built = null;
@@ -94,12 +95,10 @@ async function syncScene() {
     do {
       syncAgain = false;
       try {
-        showScene(await fetchScene(runQuery, accessKey));
+        showScene(await client.getScene());
       } catch (error) {
-        if (error instanceof AccessRefusedError) {
-          refuseAccess();
-          return;
-        }
+        // A refused key has stopped the client, which tells the page with 'access-denied'.
+        if (error instanceof AccessDeniedError) return;
         // A restart can drop the request; the control channel reconnects and asks again.
         console.warn('scene fetch failed:', error.message);
       }
@@ -110,59 +109,31 @@ async function syncScene() {
   return undefined;
 }
 
-function handleControl(text) {
-  let message;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return;
-  }
-  if (message.type === 'set_render_state' && typeof message.enabled === 'boolean') {
-    rendering = message.enabled;
-    ui.setRendering(rendering);
-  } else if (message.type === 'refresh_web') {
-    syncScene();
-  }
-}
-
-// Shows the access screen and stops both sockets: reconnecting with a key the server refuses
-// would only hammer it, in silence, forever. A new link with the right key is a new page load.
+// Shows the access screen. The client has stopped both sockets already (they show 'refused'):
+// reconnecting with a key the server refuses would only hammer it, in silence, forever. A new link
+// with the right key is a new page load.
 function refuseAccess() {
   if (accessRefused) return;
   accessRefused = accessKey ? 'wrong' : 'missing';
-  control.stop('refused');
-  frames.stop('refused');
   ui.setAccessRefused(accessRefused);
 }
 
-// A socket that failed before it opened was refused or found no server; the API tells which.
-let checkingAccess = false;
-async function onRefusedOrDown() {
-  if (checkingAccess || accessRefused) return;
-  checkingAccess = true;
-  try {
-    if ((await checkAccess(runQuery, accessKey)) === false) refuseAccess();
-  } finally {
-    checkingAccess = false;
-  }
-}
-
-const control = new ReconnectingSocket(withAccessToken(socketUrl(`/ws/control${socketQuery}`), accessKey), {
-  onOpen: () => syncScene(),
-  onMessage: handleControl,
-  onStatus: (status) => ui.setConnection('control', status),
-  onRefusedOrDown,
+client.on('status', ({ connection, ...status }) => ui.setConnection(connection, status));
+client.on('open', ({ connection }) => {
+  if (connection === 'control') syncScene();
 });
-const frames = new ReconnectingSocket(withAccessToken(socketUrl(`/ws/frame${socketQuery}`), accessKey), {
-  onMessage: (text) => animator.push(text),
-  onStatus: (status) => ui.setConnection('frame', status),
-  onRefusedOrDown,
+client.on('render-state', (enabled) => {
+  rendering = enabled;
+  ui.setRendering(rendering);
 });
+client.on('refresh', () => syncScene());
+client.on('access-denied', () => refuseAccess());
+client.on('frame', (frame) => animator.push(frame));
 
 ui.onToggle((enabled) => {
   // The server answers every toggle with set_render_state to all pages (this one included),
   // which settles the checkbox; without a connection the click is undone at once.
-  if (!control.send(JSON.stringify({ type: 'toggle_render', enabled }))) ui.setRendering(rendering);
+  if (!client.toggle(enabled)) ui.setRendering(rendering);
 });
 ui.onFollow((linkIdx) => setFollow(linkIdx));
 ui.onCapture(async () => {
@@ -182,18 +153,19 @@ let lastRateAt = performance.now();
 let frameFps = null;
 setInterval(() => {
   const now = performance.now();
-  frameFps = ((animator.received - lastReceived) * 1000) / (now - lastRateAt);
-  lastReceived = animator.received;
+  // Frames that arrived, the ones the client skipped for a newer one of their environment included.
+  const { received } = client.stats;
+  frameFps = ((received - lastReceived) * 1000) / (now - lastRateAt);
+  lastReceived = received;
   lastRateAt = now;
   // Per-env frames reveal a batched scene that came without an env count: stop the default follow.
   if (followIsDefault && animator.batchedSeen && followIdx >= 0) setFollow(-1);
-  ui.setRates({ renderFps: viewer.fps, frameFps: animator.received ? frameFps : null, latencyMs: animator.latencyMs });
+  ui.setRates({ renderFps: viewer.fps, frameFps: received ? frameFps : null, latencyMs: animator.latencyMs });
 }, 1000);
 
 // Fetched at once as well, so the scene shows even before (or without) the control channel.
 syncScene();
-control.start();
-frames.start();
+client.start();
 
 // For tests and debugging: a read-only view of the page's state.
 window.braxViewer = {
@@ -204,7 +176,7 @@ window.braxViewer = {
   get rendering() { return rendering; },
   get selected() { return selectedIdx; },
   get following() { return followIdx; },
-  get connections() { return { control: control.state, frame: frames.state }; },
+  get connections() { return client.connections; },
   get stats() {
     return {
       received: animator.received, applied: animator.applied, dropped: animator.dropped,

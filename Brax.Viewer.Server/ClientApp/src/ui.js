@@ -7,7 +7,7 @@ function describe(status) {
   if (status.state === 'open') return 'connected';
   if (status.state === 'retrying') return `reconnecting in ${(status.retryInMs / 1000).toFixed(1)} s`;
   if (status.state === 'refused') return 'access refused';
-  if (status.state === 'stopped') return 'closed';
+  if (status.state === 'closed') return 'closed';
   return 'connecting';
 }
 
