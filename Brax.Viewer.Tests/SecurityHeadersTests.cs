@@ -7,19 +7,12 @@ namespace Brax.Viewer.Tests;
 public sealed class SecurityHeadersTests : IAsyncLifetime
 {
     private ViewerTestServer _server = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ViewerTestServer.StartAsync();
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
-    }
+    private HttpClient Http => _server.Client;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("", HttpStatusCode.OK)]
@@ -29,7 +22,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
     [InlineData("no/such/path", HttpStatusCode.NotFound)]
     public async Task Responses_forbid_sniffing_framing_referrers_and_foreign_content(string path, HttpStatusCode status)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
 
         response.StatusCode.Should().Be(status);
         response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");

@@ -15,19 +15,12 @@ public sealed class OriginCheckTests : IAsyncLifetime
 {
     private const string Evil = "https://evil.example";
     private ViewerTestServer _server = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:AllowedOrigins:0"] = "https://viewer.example.org" });
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
-    }
+    private HttpClient Http => _server.Client;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:AllowedOrigins:0"] = "https://viewer.example.org" });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("ws/control")]
@@ -48,7 +41,7 @@ public sealed class OriginCheckTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
         request.Headers.Add("Origin", Evil);
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await response.Content.ReadFromJsonAsync<ErrorBody>())!.Message.Should().Contain(Evil);
@@ -60,10 +53,10 @@ public sealed class OriginCheckTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/rendering_status?run=origin") { Content = JsonContent.Create(new { rendering_enabled = false }) };
         request.Headers.Add("Origin", Evil);
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        var state = await _http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/rendering_status?run=origin");
+        var state = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/rendering_status?run=origin");
         state.GetProperty("rendering_enabled").GetBoolean().Should().BeTrue();
     }
 
@@ -73,7 +66,7 @@ public sealed class OriginCheckTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/rendering_status");
         request.Headers.Add("Origin", Evil);
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         // No CORS headers are sent, so the browser keeps the answer from the foreign page.
         response.StatusCode.Should().Be(HttpStatusCode.OK);

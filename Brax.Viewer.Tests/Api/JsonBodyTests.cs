@@ -10,19 +10,12 @@ namespace Brax.Viewer.Tests.Api;
 public sealed class JsonBodyTests : IAsyncLifetime
 {
     private ViewerTestServer _server = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ViewerTestServer.StartAsync();
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
-    }
+    private HttpClient Http => _server.Client;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("POST", "api/rendering_status?run=json-only", "text/plain")]
@@ -38,12 +31,12 @@ public sealed class JsonBodyTests : IAsyncLifetime
         };
         request.Content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
         (await response.Content.ReadFromJsonAsync<ErrorBody>())!.Message.Should().Contain("application/json");
-        (await _http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/rendering_status?run=json-only")).GetProperty("rendering_enabled").GetBoolean().Should().BeTrue();
-        (await _http.GetAsync("api/system?run=json-only")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/rendering_status?run=json-only")).GetProperty("rendering_enabled").GetBoolean().Should().BeTrue();
+        (await Http.GetAsync("api/system?run=json-only")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -55,7 +48,7 @@ public sealed class JsonBodyTests : IAsyncLifetime
         using var content = new StringContent("""{"rendering_enabled": false}""", Encoding.UTF8);
         content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
 
-        using var response = await _http.PostAsync("api/rendering_status?run=json-ok", content);
+        using var response = await Http.PostAsync("api/rendering_status?run=json-ok", content);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }

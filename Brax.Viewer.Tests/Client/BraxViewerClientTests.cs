@@ -15,19 +15,12 @@ public sealed class BraxViewerClientTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private ViewerTestServer _server = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ViewerTestServer.StartAsync();
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
-    }
+    private HttpClient Http => _server.Client;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData(BraxViewerProtocol.Json)]
@@ -84,9 +77,9 @@ public sealed class BraxViewerClientTests : IAsyncLifetime
         await client.ToggleRenderAsync(false);
         (await page.ReceiveAsync()).Should().Be("""{"type":"set_render_state","enabled":false}""");
         await Eventually.HoldsAsync(() => client.RenderingEnabled == false, "the client hears its own toggle");
-        (await _http.GetFromJsonAsync<JsonObject>("api/rendering_status?run=toggle"))!["rendering_enabled"]!.GetValue<bool>().Should().BeFalse();
+        (await Http.GetFromJsonAsync<JsonObject>("api/rendering_status?run=toggle"))!["rendering_enabled"]!.GetValue<bool>().Should().BeFalse();
 
-        using var response = await _http.PostAsJsonAsync("api/rendering_status?run=toggle", new { rendering_enabled = true });
+        using var response = await Http.PostAsJsonAsync("api/rendering_status?run=toggle", new { rendering_enabled = true });
         response.EnsureSuccessStatusCode();
         await Eventually.HoldsAsync(() => client.RenderingEnabled == true, "a toggle through the HTTP API reaches the client");
         lock (changes)
@@ -110,8 +103,6 @@ public sealed class BraxViewerClientTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => viewer.FrameConnectionState != HubConnectionState.Connected, "the viewer notices the server is gone");
         (await streamer.SendFrameAsync(Frame.Parse(TestFrames.Numbered(0)))).Should().BeFalse("nothing is sent while the server is away");
         _server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["urls"] = $"http://127.0.0.1:{port}" });
-        _http.Dispose();
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
 
         await Eventually.HoldsAsync(() => Volatile.Read(ref reconnects) >= 4, "both connections of both clients are back", TimeSpan.FromSeconds(20));
         await _server.ViewersJoinedAsync(1);
@@ -123,7 +114,7 @@ public sealed class BraxViewerClientTests : IAsyncLifetime
         TestFrames.NumberOf((await received.Task.WaitAsync(Wait)).ToString()).Should().Be(7, "the viewer is a viewer of its run again");
         TestFrames.NumberOf(await raw.ReceiveAsync()).Should().Be(7, "the streamer streams to its run again");
 
-        using var response = await _http.PostAsJsonAsync("api/rendering_status?run=restart", new { rendering_enabled = false });
+        using var response = await Http.PostAsJsonAsync("api/rendering_status?run=restart", new { rendering_enabled = false });
         await Eventually.HoldsAsync(() => streamer.RenderingEnabled == false, "the control connection is back in its run");
     }
 

@@ -21,19 +21,12 @@ public sealed class MetricsTests : IAsyncLifetime
     private const string ViewerKey = "viewer-key-0123456789abcdef";
     private const int Frames = 10;
     private ViewerTestServer _server = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:StreamerKey"] = StreamerKey, ["Viewer:ViewerKey"] = ViewerKey });
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
-    }
+    private HttpClient Http => _server.Client;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:StreamerKey"] = StreamerKey, ["Viewer:ViewerKey"] = ViewerKey });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task A_known_workload_is_counted_exactly_and_the_connection_gauges_return_to_zero()
@@ -84,12 +77,12 @@ public sealed class MetricsTests : IAsyncLifetime
         using (var foreignPage = new HttpRequestMessage(HttpMethod.Post, "api/rendering_status") { Content = new StringContent("""{"rendering_enabled":false}""", Encoding.UTF8, "application/json") })
         {
             foreignPage.Headers.Add("Origin", "https://elsewhere.example");
-            (await _http.SendAsync(foreignPage)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+            (await Http.SendAsync(foreignPage)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         }
 
-        (await _http.GetAsync("api/diagnostics")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await _http.GetAsync("api/diagnostics?access_token=wrong-key-0123456789abcdef")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await _http.GetAsync($"ws/frame?is_streamer=true&access_token={ViewerKey}")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await Http.GetAsync("api/diagnostics")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await Http.GetAsync("api/diagnostics?access_token=wrong-key-0123456789abcdef")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await Http.GetAsync($"ws/frame?is_streamer=true&access_token={ViewerKey}")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
         // A delivery is counted when the server's write completes, which may be just after the client has the bytes.
         var counted = await ScrapeWhenAsync(metrics => metrics.ValueOrZero("brax_viewer_frames_delivered_total") >= 3 * Frames);
@@ -127,19 +120,19 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_need_the_viewer_key_and_count_the_requests_they_refuse()
     {
-        (await _http.GetAsync("metrics")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await _http.GetAsync("metrics?access_token=wrong-key-0123456789abcdef")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await Http.GetAsync("metrics")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await Http.GetAsync("metrics?access_token=wrong-key-0123456789abcdef")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ViewerKey);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
         var metrics = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
         metrics.Value("brax_viewer_refusals_total", ("reason", "key_missing")).Should().Be(1);
         metrics.Value("brax_viewer_refusals_total", ("reason", "key_invalid")).Should().Be(1);
-        (await _http.GetAsync($"metrics?access_token={StreamerKey}")).StatusCode.Should().Be(HttpStatusCode.OK, "the streamer key grants what the viewer key does");
+        (await Http.GetAsync($"metrics?access_token={StreamerKey}")).StatusCode.Should().Be(HttpStatusCode.OK, "the streamer key grants what the viewer key does");
     }
 
     // Prometheus asks for OpenMetrics first; its samples must carry the same names as the plain text format's.
@@ -156,7 +149,7 @@ public sealed class MetricsTests : IAsyncLifetime
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ViewerKey);
         request.Headers.Accept.ParseAdd("application/openmetrics-text;version=1.0.0;q=0.5");
         request.Headers.Accept.ParseAdd("text/plain;version=0.0.4;q=0.3");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/openmetrics-text");
         var text = await response.Content.ReadAsStringAsync();
@@ -233,7 +226,7 @@ public sealed class MetricsTests : IAsyncLifetime
         await using var other = await ViewerTestServer.StartAsync();
         await using var streamer = await RawClient.ConnectAsync(other.WebSocket("ws/frame?is_streamer=true"));
         await streamer.SendAsync(TestFrames.Numbered(1));
-        await Eventually.HoldsAsync(async () => PrometheusText.Parse(await _http.GetStringAsync(other.Http("metrics"))).ValueOrZero("brax_viewer_frames_received_total") == 1, "the other server counted its frame");
+        await Eventually.HoldsAsync(async () => PrometheusText.Parse(await Http.GetStringAsync(other.Http("metrics"))).ValueOrZero("brax_viewer_frames_received_total") == 1, "the other server counted its frame");
 
         var here = await ScrapeAsync();
 
@@ -252,7 +245,7 @@ public sealed class MetricsTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ViewerKey);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return PrometheusText.Parse(await response.Content.ReadAsStringAsync());
     }
@@ -261,7 +254,7 @@ public sealed class MetricsTests : IAsyncLifetime
 
     // A server of its own, without keys.
     private Task<PrometheusText> ScrapeWhenAsync(ViewerTestServer server, Func<PrometheusText, bool> ready) =>
-        ScrapeWhenAsync(async () => PrometheusText.Parse(await _http.GetStringAsync(server.Http("metrics"))), ready);
+        ScrapeWhenAsync(async () => PrometheusText.Parse(await Http.GetStringAsync(server.Http("metrics"))), ready);
 
     /// <summary>The first scrape for which <paramref name="ready"/> holds, or the last one after 10 s, for the assertions to show what it held.</summary>
     private static async Task<PrometheusText> ScrapeWhenAsync(Func<Task<PrometheusText>> scrape, Func<PrometheusText, bool> ready)

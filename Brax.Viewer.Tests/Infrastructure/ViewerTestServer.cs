@@ -10,6 +10,7 @@ namespace Brax.Viewer.Tests.Infrastructure;
 public sealed class ViewerTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private HttpClient? _http;
 
     private ViewerTestServer(WebApplication app, Uri baseUri)
     {
@@ -21,6 +22,9 @@ public sealed class ViewerTestServer : IAsyncDisposable
     public Uri BaseUri { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>An HTTP client of this server (base address set), disposed with it.</summary>
+    public HttpClient Client => _http ??= new HttpClient { BaseAddress = BaseUri };
 
     public Uri Http(string pathAndQuery) => new(BaseUri, pathAndQuery);
 
@@ -45,6 +49,7 @@ public sealed class ViewerTestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _http?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

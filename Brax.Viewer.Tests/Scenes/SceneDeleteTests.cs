@@ -10,19 +10,12 @@ namespace Brax.Viewer.Tests.Scenes;
 public sealed class SceneDeleteTests : IAsyncLifetime
 {
     private ViewerTestServer _server = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ViewerTestServer.StartAsync();
-        _http = new HttpClient { BaseAddress = _server.BaseUri };
-    }
+    private HttpClient Http => _server.Client;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Deleting_a_scene_is_204_then_404_and_tells_the_runs_control_clients_only()
@@ -39,7 +32,7 @@ public sealed class SceneDeleteTests : IAsyncLifetime
         (await signalR.NextRefreshAsync()).Should().BeTrue();
         (await otherRun.ReceiveAsync()).Should().Be("""{"type":"refresh_web"}""");
 
-        using (var deleted = await _http.DeleteAsync("api/system?run=gone"))
+        using (var deleted = await Http.DeleteAsync("api/system?run=gone"))
         {
             deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
         }
@@ -47,11 +40,11 @@ public sealed class SceneDeleteTests : IAsyncLifetime
         (await raw.ReceiveAsync()).Should().Be("""{"type":"refresh_web"}""", "pages of the run go back to waiting");
         (await signalR.NextRefreshAsync()).Should().BeTrue();
         await otherRun.ExpectNothingAsync(TimeSpan.FromMilliseconds(200));
-        (await _http.GetAsync("api/system?run=gone")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await _http.GetFromJsonAsync<JsonObject>("api/system/info?run=gone"))!["loaded"]!.GetValue<bool>().Should().BeFalse();
-        (await _http.GetAsync("api/system?run=stays")).StatusCode.Should().Be(HttpStatusCode.OK, "other runs keep their scenes");
+        (await Http.GetAsync("api/system?run=gone")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Http.GetFromJsonAsync<JsonObject>("api/system/info?run=gone"))!["loaded"]!.GetValue<bool>().Should().BeFalse();
+        (await Http.GetAsync("api/system?run=stays")).StatusCode.Should().Be(HttpStatusCode.OK, "other runs keep their scenes");
 
-        using var again = await _http.DeleteAsync("api/system?run=gone");
+        using var again = await Http.DeleteAsync("api/system?run=gone");
         again.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await again.Content.ReadFromJsonAsync<ErrorBody>())!.Message.Should().Be("no scene loaded");
         await raw.ExpectNothingAsync(TimeSpan.FromMilliseconds(200));
@@ -62,14 +55,14 @@ public sealed class SceneDeleteTests : IAsyncLifetime
     {
         await PutAsync(null);
 
-        (await _http.DeleteAsync("api/system")).StatusCode.Should().Be(HttpStatusCode.NoContent);
-        (await _http.GetAsync("api/system")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await _http.DeleteAsync("api/system?run=" + Uri.EscapeDataString("a b/c"))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Http.DeleteAsync("api/system")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await Http.GetAsync("api/system")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Http.DeleteAsync("api/system?run=" + Uri.EscapeDataString("a b/c"))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
     private async Task PutAsync(string? run)
     {
-        using var put = await _http.PutAsync(run is null ? "api/system" : $"api/system?run={run}", new ByteArrayContent(BraxFixtures.System("cartpole")) { Headers = { ContentType = new("application/json") } });
+        using var put = await Http.PutAsync(run is null ? "api/system" : $"api/system?run={run}", new ByteArrayContent(BraxFixtures.System("cartpole")) { Headers = { ContentType = new("application/json") } });
         put.StatusCode.Should().Be(HttpStatusCode.NoContent);
     }
 }
