@@ -10,16 +10,13 @@ public sealed class RenderToggleTests : IAsyncLifetime
 {
     private const string On = """{"type":"set_render_state","enabled":true}""";
     private const string Off = """{"type":"set_render_state","enabled":false}""";
-    private readonly HttpClient _http = new();
     private ViewerTestServer _server = null!;
+
+    private HttpClient Http => _server.Client;
 
     public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Every_control_client_hears_the_current_state_on_connect()
@@ -60,7 +57,7 @@ public sealed class RenderToggleTests : IAsyncLifetime
                 await pack.Connection.InvokeAsync(ControlHubContract.ToggleRender, false);
                 break;
             default:
-                (await _http.PostAsJsonAsync(_server.Http("api/rendering_status"), new { rendering_enabled = false })).EnsureSuccessStatusCode();
+                (await Http.PostAsJsonAsync(_server.Http("api/rendering_status"), new { rendering_enabled = false })).EnsureSuccessStatusCode();
                 break;
         }
 
@@ -116,7 +113,7 @@ public sealed class RenderToggleTests : IAsyncLifetime
 
     private async Task<bool> RenderingEnabledAsync(string query = "")
     {
-        var status = await _http.GetFromJsonAsync<JsonObject>(_server.Http("api/rendering_status" + query));
+        var status = await Http.GetFromJsonAsync<JsonObject>(_server.Http("api/rendering_status" + query));
         return status!["rendering_enabled"]!.GetValue<bool>();
     }
 }

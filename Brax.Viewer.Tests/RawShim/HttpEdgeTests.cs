@@ -6,23 +6,20 @@ namespace Brax.Viewer.Tests.RawShim;
 
 public sealed class HttpEdgeTests : IAsyncLifetime
 {
-    private readonly HttpClient _http = new();
     private ViewerTestServer _server = null!;
+
+    private HttpClient Http => _server.Client;
 
     public async Task InitializeAsync() => _server = await ViewerTestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("ws/frame")]
     [InlineData("ws/control")]
     public async Task Plain_requests_to_WebSocket_endpoints_get_400_with_a_JSON_error(string path)
     {
-        var response = await _http.GetAsync(_server.Http(path));
+        var response = await Http.GetAsync(_server.Http(path));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await ErrorMessageAsync(response)).Should().Contain("WebSocket");
@@ -31,7 +28,7 @@ public sealed class HttpEdgeTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_paths_get_404_with_a_JSON_error_that_does_not_echo_the_path()
     {
-        var response = await _http.GetAsync(_server.Http("ws/nothing-here-%3Cscript%3E"));
+        var response = await Http.GetAsync(_server.Http("ws/nothing-here-%3Cscript%3E"));
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         var message = await ErrorMessageAsync(response);
@@ -45,7 +42,7 @@ public sealed class HttpEdgeTests : IAsyncLifetime
         var connect = () => RawClient.ConnectAsync(_server.WebSocket("ws/frame?run=../../etc"));
 
         await connect.Should().ThrowAsync<System.Net.WebSockets.WebSocketException>();
-        var response = await _http.GetAsync(_server.Http("api/rendering_status?run=a%20b"));
+        var response = await Http.GetAsync(_server.Http("api/rendering_status?run=a%20b"));
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await ErrorMessageAsync(response)).Should().Contain("run");
     }
