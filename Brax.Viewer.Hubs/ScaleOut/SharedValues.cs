@@ -12,12 +12,16 @@ namespace Brax.Viewer.Hubs.ScaleOut;
 /// </summary>
 internal sealed partial class SharedValues
 {
+    // Long enough for every other instance's reconcile (every 2 s) to have written its outage's values.
+    private static readonly TimeSpan CatchUpWindow = TimeSpan.FromSeconds(10);
+
     private readonly RedisConnection _redis;
     private readonly string _kind;
     private readonly ILogger<SharedValues> _logger;
     private readonly Func<string, Task>? _announce;
     private readonly ConcurrentDictionary<string, RedisValue> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RedisValue> _pending = new(StringComparer.Ordinal);
+    private long _catchUpUntil;
 
     /// <param name="redis">The shared connection.</param>
     /// <param name="kind">The middle part of the keys.</param>
@@ -36,7 +40,20 @@ internal sealed partial class SharedValues
         redis.Reconcile += () => _ = FlushAsync();
         if (announce is not null)
         {
-            redis.Restored += () => _ = CatchUpAsync();
+            // Another instance writes what it kept during the outage at its own next reconcile, which
+            // may come after this instance's reconnect: keep catching up for a while after it.
+            redis.Restored += () =>
+            {
+                Volatile.Write(ref _catchUpUntil, Environment.TickCount64 + (long)CatchUpWindow.TotalMilliseconds);
+                _ = CatchUpAsync();
+            };
+            redis.Reconcile += () =>
+            {
+                if (Environment.TickCount64 < Volatile.Read(ref _catchUpUntil))
+                {
+                    _ = CatchUpAsync();
+                }
+            };
         }
     }
 
