@@ -356,14 +356,9 @@ class Streamer:
         was_connected = False
         reported_outage = False
         while True:
-            try:
-                ws = await _ws.connect(uri, self._endpoints.headers(), open_timeout=10)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                status = _ws.refused_status(error)
-                if status in (401, 403):
-                    self._fail(AccessDenied(status, uri))
+            ws, error = await self._open(uri)
+            if ws is None:
+                if isinstance(error, AccessDenied):
                     return
                 if not reported_outage:
                     reported_outage = True
@@ -393,6 +388,20 @@ class Streamer:
                 self._connected.clear()
             await self._close_quietly(ws)
             await asyncio.sleep(backoff.next_delay())
+
+    async def _open(self, uri: str) -> Tuple[Any, Optional[Exception]]:
+        """The socket at ``uri``, or the error that kept it closed; a refused key ends the streamer."""
+        try:
+            return await _ws.connect(uri, self._endpoints.headers(), open_timeout=10), None
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            status = _ws.refused_status(error)
+            if status in (401, 403):
+                denied = AccessDenied(status, uri)
+                self._fail(denied)
+                return None, denied
+            return None, error
 
     async def _pump(self, ws: Any) -> None:
         closed = asyncio.ensure_future(ws.wait_closed())
@@ -449,14 +458,9 @@ class Streamer:
         uri = self._endpoints.websocket(self._control_path)
         backoff = Backoff(self._reconnect_delay)
         while True:
-            try:
-                ws = await _ws.connect(uri, self._endpoints.headers(), open_timeout=10)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                status = _ws.refused_status(error)
-                if status in (401, 403):
-                    self._fail(AccessDenied(status, uri))
+            ws, error = await self._open(uri)
+            if ws is None:
+                if isinstance(error, AccessDenied):
                     return
                 # The control socket is out of reach: ask over HTTP until it is time to try again.
                 await self._poll_for(backoff.next_delay())
