@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,11 +27,13 @@ internal sealed partial class ViewerGroups : IViewerCounts, IDisposable
     private readonly long _sendTimeoutMs;
     private readonly long _idleGroupMs;
     private readonly ITimer _stallWatch;
+    private readonly IFrameObserver[] _observers;
     private readonly FanoutLane[] _lanes = Enumerable.Range(1, Math.Max(0, Environment.ProcessorCount - 1)).Select(index => new FanoutLane(index)).ToArray();
     private int _nextLane;
 
-    public ViewerGroups(IOptions<FanoutOptions> options, HubDiagnostics diagnostics, ViewerMetrics metrics, ILogger<ViewerGroups> logger, TimeProvider time)
+    public ViewerGroups(IOptions<FanoutOptions> options, HubDiagnostics diagnostics, ViewerMetrics metrics, ILogger<ViewerGroups> logger, TimeProvider time, IEnumerable<IFrameObserver>? observers = null)
     {
+        _observers = observers is null ? [] : [.. observers];
         _diagnostics = diagnostics;
         _metrics = metrics;
         _logger = logger;
@@ -163,6 +166,14 @@ internal sealed partial class ViewerGroups : IViewerCounts, IDisposable
             }
 
             members = GroupOf(group);
+        }
+
+        if (_observers.Length != 0 && tag.IsFrame && frame.Message is InvocationMessage { Arguments: [Frame observed] })
+        {
+            foreach (var observer in _observers)
+            {
+                observer.Observe(group, observed);
+            }
         }
 
         foreach (var lane in _lanes)

@@ -26,7 +26,8 @@ public sealed class DependencyDirectionTests
         ["Hubs"] = ["Fanout", "State", "Access", "Diagnostics"],
         ["Access"] = ["Diagnostics"],
         ["Fanout"] = ["Diagnostics"],
-        ["ScaleOut"] = ["Fanout", "State", "Diagnostics"],
+        ["ScaleOut"] = ["Fanout", "State", "Runs", "Diagnostics"],
+        ["Runs"] = ["Hubs", "Fanout", "State", "Diagnostics"],
         ["State"] = [],
         ["Diagnostics"] = [],
     };
