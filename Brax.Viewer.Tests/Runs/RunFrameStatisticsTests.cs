@@ -40,6 +40,25 @@ public sealed class RunFrameStatisticsTests
     }
 
     [Fact]
+    public void Observing_a_frame_of_a_known_run_allocates_nothing()
+    {
+        var statistics = new RunFrameStatistics(TimeProvider.System);
+        var group = HubGroups.FrameViewers("hot");
+        for (var i = 0; i < 1000; i++)
+        {
+            statistics.Observe(group, Small);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100_000; i++)
+        {
+            statistics.Observe(group, i % 2 == 0 ? Small : Large);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Fact]
     public void Runs_are_kept_apart_and_only_idle_ones_not_kept_are_forgotten()
     {
         var statistics = new RunFrameStatistics(_time);
