@@ -1,5 +1,6 @@
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.ScaleOut;
+using Brax.Viewer.LoadGen.Hosting;
 using Brax.Viewer.Tests.Infrastructure;
 using Brax.Viewer.Tests.ScaleOut;
 using StackExchange.Redis;
@@ -74,6 +75,40 @@ public sealed class CrossInstanceRunsTests : IAsyncLifetime
         }
 
         await _a.GoneAsync(run);
+    }
+
+    [Fact]
+    public async Task The_clients_of_an_instance_that_dies_stop_counting_once_its_entries_expire()
+    {
+        const string run = "died";
+        var dying = await ServerProcess.StartAsync(["--urls", "http://127.0.0.1:0"], [new("ConnectionStrings__Redis", _redis.ConnectionString)]);
+        var clients = new List<RawClient>();
+        try
+        {
+            try
+            {
+                clients.Add(await RawClient.ConnectAsync(dying.WebSocket($"ws/frame?run={run}&is_streamer=true")));
+                clients.Add(await RawClient.ConnectAsync(dying.WebSocket($"ws/frame?run={run}")));
+                await _a.CountsBecomeAsync(run, viewers: 1, streamers: 1, TimeSpan.FromSeconds(20));
+            }
+            finally
+            {
+                // Killed with its clients still connected: it has no chance to take its entries out of Redis itself.
+                await dying.DisposeAsync();
+            }
+
+            var killed = DateTime.UtcNow;
+            (await _a.ListedAsync(run)).Should().NotBeNull("the dead instance's entries stay until they expire");
+            await _a.GoneAsync(run, TimeSpan.FromSeconds(30));
+            (DateTime.UtcNow - killed).Should().BeGreaterThan(TimeSpan.FromSeconds(5), "nothing but the expiry took them out");
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
