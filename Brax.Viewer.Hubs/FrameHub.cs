@@ -12,7 +12,7 @@ namespace Brax.Viewer.Hubs;
 /// is a group send that <see cref="Fanout.FanoutHubLifetimeManager{THub}"/> delivers newest-wins.
 /// </summary>
 [Authorize(Policy = AccessPolicies.ConnectFrames)]
-internal sealed class FrameHub(HubDiagnostics diagnostics, ViewerMetrics metrics) : Hub
+internal sealed class FrameHub(HubDiagnostics diagnostics, ViewerMetrics metrics, StreamerConnections streamers) : Hub
 {
     /// <summary>Streamers only stream; everyone else becomes a viewer of the run.</summary>
     public override Task OnConnectedAsync()
@@ -20,9 +20,13 @@ internal sealed class FrameHub(HubDiagnostics diagnostics, ViewerMetrics metrics
         var role = ClientRole.Establish(Context);
         diagnostics.FrameConnected(role.IsStreamer);
         ConnectionGauge.Opened(Context, metrics, role.IsStreamer ? ConnectionEndpoint.Streamer : ConnectionEndpoint.FrameViewer);
-        return role.IsStreamer
-            ? Task.CompletedTask
-            : Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.FrameViewers(role.Run));
+        if (role.IsStreamer)
+        {
+            streamers.Connected(role.Run);
+            return Task.CompletedTask;
+        }
+
+        return Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.FrameViewers(role.Run));
     }
 
     /// <inheritdoc />
@@ -31,6 +35,10 @@ internal sealed class FrameHub(HubDiagnostics diagnostics, ViewerMetrics metrics
         if (ClientRole.TryGet(Context, out var role))
         {
             diagnostics.FrameDisconnected(role.Value.IsStreamer);
+            if (role.Value.IsStreamer)
+            {
+                streamers.Disconnected(role.Value.Run);
+            }
         }
 
         ConnectionGauge.Closed(Context, metrics);

@@ -4,6 +4,7 @@ using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.Protocols;
 using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Hubs.Runs;
 using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Hubs.State;
 using Microsoft.AspNetCore.Authentication;
@@ -51,6 +52,10 @@ public static class ViewerHubsServiceCollectionExtensions
         services.TryAddSingleton<HubErrorFilter>();
         services.TryAddSingleton<KeepAliveSweep>();
         services.TryAddSingleton<ViewerGroups>();
+        services.TryAddSingleton<StreamerConnections>();
+        services.TryAddSingleton<RunFrameStatistics>();
+        services.AddSingleton<IFrameObserver>(provider => provider.GetRequiredService<RunFrameStatistics>());
+        services.TryAddSingleton<LocalRunClientCounts>();
         services.AddHostedService<ViewerCountAnnouncer>();
         services.TryAddSingleton<FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();
@@ -85,8 +90,17 @@ public static class ViewerHubsServiceCollectionExtensions
         // Redis first: the in-memory stores below are only added where scale-out put none.
         var scaledOut = signalR.TryAddRedisScaleOut<ControlHub>(configuration);
         services.TryAddSingleton<IViewerCounts>(provider => provider.GetRequiredService<ViewerGroups>());
+        services.TryAddSingleton<IRunClientCounts>(provider => provider.GetRequiredService<LocalRunClientCounts>());
         services.TryAddSingleton<IRenderStateStore, InMemoryRenderStateStore>();
         services.TryAddSingleton<ISceneStore, InMemorySceneStore>();
+
+        // The run directory, and the sweep that keeps what it remembers of runs bounded.
+        services.TryAddSingleton(provider => new RunDirectory(
+            provider.GetRequiredService<IRunClientCounts>(),
+            provider.GetRequiredService<RunFrameStatistics>(),
+            provider.GetRequiredService<ISceneStore>(),
+            provider.GetRequiredService<IOptions<FanoutOptions>>()));
+        services.AddHostedService<IdleRunSweep>();
 
         // Frames go through the fan-out (and the frame backplane); the toggle through SignalR's own
         // manager, or its Redis backplane when scaled out. Both tell SignalR clients when the server stops.

@@ -27,6 +27,10 @@ internal static class EventIds
     public const int ViewerCountReadFailed = 1440;
     public const int ViewerCountWriteFailed = 1441;
 
+    // Viewers and streamers of each run across instances.
+    public const int RunClientCountReadFailed = 1442;
+    public const int RunClientCountWriteFailed = 1443;
+
     // Scenes in Redis.
     public const int SceneStoreDeferred = 1450;
 }

@@ -1,4 +1,5 @@
 using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Hubs.Runs;
 using Brax.Viewer.Hubs.State;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -16,7 +17,7 @@ internal static class RedisScaleOutServiceCollectionExtensions
     /// <summary>
     /// Without a Redis connection string: a single server, nothing is registered here and the
     /// in-memory stores stay. With one: one shared Redis connection, the frame backplane, the render
-    /// toggle, the scenes and the newest frames in Redis, and SignalR's Redis backplane for
+    /// toggle, the scenes, the newest frames and the viewers and streamers of each run in Redis, and SignalR's Redis backplane for
     /// <typeparamref name="TControlHub"/>, as an <see cref="OutageTolerantHubLifetimeManager{THub}"/>
     /// for the caller to install (it keeps serving local clients through outages). Call before the
     /// in-memory defaults are added: those are added only where nothing was registered.
@@ -49,6 +50,9 @@ internal static class RedisScaleOutServiceCollectionExtensions
         services.AddSingleton<RedisViewerCounts>();
         services.TryAddSingleton<IViewerCounts>(provider => provider.GetRequiredService<RedisViewerCounts>());
         services.AddHostedService(provider => provider.GetRequiredService<RedisViewerCounts>());
+        services.AddSingleton<RedisRunClientCounts>();
+        services.TryAddSingleton<IRunClientCounts>(provider => provider.GetRequiredService<RedisRunClientCounts>());
+        services.AddHostedService(provider => provider.GetRequiredService<RedisRunClientCounts>());
         services.TryAddSingleton<ILatestFrameStore, RedisLatestFrameStore>();
         services.AddSingleton<IFrameSink>(provider => provider.GetRequiredService<ILatestFrameStore>());
         services.TryAddSingleton<IRenderStateStore, RedisRenderStateStore>();

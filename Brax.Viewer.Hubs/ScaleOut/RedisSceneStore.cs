@@ -100,6 +100,9 @@ internal sealed partial class RedisSceneStore : ISceneStore, IHostedService
         return true;
     }
 
+    public async ValueTask<IReadOnlyCollection<string>> ListRunsAsync(CancellationToken cancellationToken = default) =>
+        await _values.IdsAsync(cancellationToken);
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Stores <paramref name="value"/> within the limits, or only checks that it would fit when it is empty.</summary>

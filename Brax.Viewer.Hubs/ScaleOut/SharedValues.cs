@@ -87,6 +87,60 @@ internal sealed partial class SharedValues
     /// <summary>The values this instance holds a copy of, the ones written during an outage included.</summary>
     public IEnumerable<KeyValuePair<string, RedisValue>> Known => _known.Where(pair => pair.Value.HasValue);
 
+    /// <summary>
+    /// The ids that have a value: those in Redis (found with <c>SCAN</c>, not read), as this
+    /// instance's writes still waiting for Redis change them; while Redis is down, the ones this
+    /// instance knows of.
+    /// </summary>
+    public async ValueTask<IReadOnlyCollection<string>> IdsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var fromRedis = false;
+        if (_redis.Multiplexer is { IsConnected: true } multiplexer)
+        {
+            try
+            {
+                var prefix = _redis.Key(_kind, string.Empty).ToString();
+                foreach (var server in multiplexer.GetServers())
+                {
+                    if (server.IsConnected && !server.IsReplica)
+                    {
+                        await foreach (var key in server.KeysAsync(pattern: prefix + "*").WithCancellation(cancellationToken))
+                        {
+                            ids.Add(key.ToString()[prefix.Length..]);
+                        }
+                    }
+                }
+
+                fromRedis = true;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                Log.ReadFailed(_logger, _kind, "*", ex);
+                ids.Clear();
+            }
+        }
+
+        if (!fromRedis)
+        {
+            ids.UnionWith(Known.Select(pair => pair.Key));
+        }
+
+        foreach (var (id, value) in _pending)
+        {
+            if (value.IsNull)
+            {
+                ids.Remove(id);
+            }
+            else
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
     /// <summary>Whether a write of <paramref name="id"/> made during an outage still waits for Redis.</summary>
     public bool IsPending(string id) => _pending.ContainsKey(id);
 

@@ -30,6 +30,9 @@ public interface ISceneStore
     /// </summary>
     ValueTask<SceneStoreResult> AdmitsAsync(string run, long bytes, CancellationToken cancellationToken = default);
 
+    /// <summary>The runs that have a scene, for a listing: their scenes are not read.</summary>
+    ValueTask<IReadOnlyCollection<string>> ListRunsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes the scene of <paramref name="run"/>; <see langword="false"/> when it had none.</summary>
     Task<bool> DeleteAsync(string run, CancellationToken cancellationToken = default);
 }

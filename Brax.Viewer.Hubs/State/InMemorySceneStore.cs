@@ -52,6 +52,14 @@ internal sealed class InMemorySceneStore(IOptions<SceneStoreOptions> options) : 
         }
     }
 
+    public ValueTask<IReadOnlyCollection<string>> ListRunsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyCollection<string>>([.. _scenes.Keys]);
+        }
+    }
+
     public Task<bool> DeleteAsync(string run, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -3,13 +3,22 @@ using Brax.Viewer.Client;
 
 namespace Brax.Viewer.Server.Api;
 
-/// <summary>The <c>?run=NAME</c> of an HTTP request (default <c>default</c>).</summary>
+/// <summary>
+/// The run an HTTP request names: in its path (<c>/api/runs/NAME/…</c>, the route value
+/// <see cref="RouteValue"/>), or else its <c>?run=NAME</c>, or else <c>default</c>.
+/// </summary>
 public static class RunName
 {
-    /// <summary>Reads and checks the run named by the request.</summary>
+    /// <summary>The route value, and path segment, that names the run in <c>/api/runs/{run}/…</c>.</summary>
+    public const string RouteValue = RunContract.Query;
+
+    /// <summary>Reads and checks the run named by the request; a run in the path wins over one in the query.</summary>
     public static bool TryRead(HttpContext http, [NotNullWhen(true)] out string? run, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return RunContract.TryResolve(http.Request.Query[RunContract.Query].ToString(), out run, out error);
+        var named = http.Request.RouteValues.TryGetValue(RouteValue, out var inPath) && inPath is string path
+            ? path
+            : http.Request.Query[RunContract.Query].ToString();
+        return RunContract.TryResolve(named, out run, out error);
     }
 }

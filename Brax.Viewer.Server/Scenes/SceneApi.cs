@@ -8,21 +8,28 @@ namespace Brax.Viewer.Server.Scenes;
 
 /// <summary>
 /// <c>PUT /api/system</c>, <c>DELETE /api/system</c>, <c>GET /api/system</c> and <c>GET /api/system/info</c>
-/// (the page's always-200 view of whether a scene is loaded, so a waiting page never logs a 404).
+/// (the page's always-200 view of whether a scene is loaded, so a waiting page never logs a 404),
+/// for the run of <c>?run=</c>, and the same under <c>/api/runs/{run}/system</c>.
 /// </summary>
 internal static class SceneApi
 {
     public const string Path = "/api/system";
 
+    /// <summary>The same endpoints with the run in the path.</summary>
+    public const string RunPath = "/api/runs/{" + RunName.RouteValue + "}/system";
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         // Scenes are far larger than the other JSON bodies: this endpoint has a limit of its own.
         var maxSceneBytes = endpoints.ServiceProvider.GetRequiredService<IOptions<SceneOptions>>().Value.MaxSceneBytes;
-        endpoints.MapPut(Path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody()
-            .WithMetadata(new BodyLimit(maxSceneBytes, "Viewer:MaxSceneBytes"));
-        endpoints.MapDelete(Path, DeleteAsync).RequireAuthorization(AccessPolicies.Stream);
-        endpoints.MapGet(Path, GetAsync).RequireAuthorization(AccessPolicies.View);
-        endpoints.MapGet(Path + "/info", GetInfoAsync).RequireAuthorization(AccessPolicies.View);
+        foreach (var path in (ReadOnlySpan<string>)[Path, RunPath])
+        {
+            endpoints.MapPut(path, PutAsync).RequireAuthorization(AccessPolicies.Stream).RequireJsonBody()
+                .WithMetadata(new BodyLimit(maxSceneBytes, "Viewer:MaxSceneBytes"));
+            endpoints.MapDelete(path, DeleteAsync).RequireAuthorization(AccessPolicies.Stream);
+            endpoints.MapGet(path, GetAsync).RequireAuthorization(AccessPolicies.View);
+            endpoints.MapGet(path + "/info", GetInfoAsync).RequireAuthorization(AccessPolicies.View);
+        }
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, SceneLoader loader, IOptions<SceneOptions> options)

@@ -1,0 +1,59 @@
+using Brax.Viewer.Hubs.Runs;
+using Brax.Viewer.Tests.Infrastructure;
+using Brax.Viewer.Tests.ScaleOut;
+
+namespace Brax.Viewer.Tests.Runs;
+
+/// <summary>A run nobody uses any more is forgotten after <c>Viewer:IdleRunTimeout</c>, here set short through configuration.</summary>
+public sealed class IdleRunTests : IAsyncLifetime
+{
+    private static readonly TimeSpan IdleRunTimeout = TimeSpan.FromSeconds(1);
+    private ViewerTestServer _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:IdleRunTimeout"] = IdleRunTimeout.ToString() });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_run_without_clients_or_scene_is_forgotten_once_its_frames_are_idle_for_the_timeout()
+    {
+        const string run = "idle";
+        await using (var streamer = await RawClient.ConnectAsync(_server.WebSocket($"ws/frame?run={run}&is_streamer=true")))
+        {
+            await streamer.SendAsync(TestFrames.Numbered(1));
+            await Eventually.HoldsAsync(async () => (await _server.FindRunAsync(run))?["last_frame_ms"] is not null, "the frame is seen");
+        }
+
+        var lastFrame = DateTime.UtcNow;
+        await _server.CountsBecomeAsync(run, viewers: 0, streamers: 0);
+        (await _server.ListedAsync(run))!["last_frame_ms"].Should().NotBeNull("a run streamed to lately stays listed without clients");
+
+        await _server.GoneAsync(run);
+
+        (DateTime.UtcNow - lastFrame).Should().BeGreaterThan(IdleRunTimeout * 0.9, "a run is kept for the idle timeout");
+        await Eventually.HoldsAsync(() => !_server.GetRequiredService<RunFrameStatistics>().ReadAll().ContainsKey(run), "what the server remembered of the run is gone too", IdleRunTimeout);
+    }
+
+    [Fact]
+    public async Task A_run_with_a_viewer_keeps_its_newest_frame_time_past_the_timeout()
+    {
+        const string run = "watched";
+        await using var viewer = await RawClient.ConnectAsync(_server.WebSocket($"ws/frame?run={run}"));
+        await using (var streamer = await RawClient.ConnectAsync(_server.WebSocket($"ws/frame?run={run}&is_streamer=true")))
+        {
+            await streamer.SendAsync(TestFrames.Numbered(1));
+            await viewer.ReceiveAsync();
+        }
+
+        var lastFrameMs = (await _server.FindRunAsync(run))!["last_frame_ms"]!.GetValue<long>();
+
+        // Long enough for several sweeps to have passed over the idle run.
+        await Eventually.HoldsAsync(() => _server.GetRequiredService<RunFrameStatistics>().TryRead(run, out var seen) && seen.SinceLastFrame > IdleRunTimeout * 2, "the run's frames are idle for twice the timeout");
+        var listed = await _server.ListedAsync(run);
+
+        listed.Should().NotBeNull();
+        listed!["viewers"]!.GetValue<int>().Should().Be(1);
+        listed["last_frame_ms"]!.GetValue<long>().Should().Be(lastFrameMs);
+    }
+}
