@@ -1,5 +1,11 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Brax.Viewer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Brax.Viewer.Tests.Page.Browser;
 
@@ -170,12 +176,83 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
         page.AssertClean(Server.BaseUri, RecordingNotThere);
     }
 
+    [Fact]
+    public async Task First_pause_puts_the_frames_from_before_the_page_joined_in_front()
+    {
+        const string run = "backfill";
+        const int before = 100;
+        // Stands in for the server's recording until it keeps one: the same frames, as JSON Lines.
+        // A server with recordings answers before this is reached, with what it recorded of the same stream.
+        var recording = new RecordingStandIn(run, before);
+        await using var server = await ViewerTestServer.StartAsync(configure: builder => builder.Services.AddSingleton<IStartupFilter>(recording));
+        await ViewerPageTests.PutSceneAsync(server, run, BraxFixtures.System("cartpole"));
+        using var streamer = await RawStreamer.ConnectAsync(server.BaseUri, run);
+        for (var i = 0; i < before; i++)
+        {
+            await streamer.SendAsync(PacedStream.Frame(i));
+        }
+
+        recording.SentAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, server.Http($"/?run={run}"));
+        await page.WaitForViewerAsync();
+        await page.WaitForConnectedAsync();
+        await using (var stream = PacedStream.Start(streamer, first: before))
+        {
+            await page.WaitForAsync("window.braxViewer.timeline.frames >= 20");
+            await page.Page.Keyboard.PressAsync(" ");
+            await page.WaitForAsync($"window.braxViewer.historyFrame(window.braxViewer.timeline.oldestSeq)?.pos[0][0] === 0", 10_000);
+        }
+
+        var state = await TimelineAsync(page);
+        var indexes = new List<int>();
+        for (var seq = state.GetProperty("oldestSeq").GetInt32(); seq <= state.GetProperty("newestSeq").GetInt32(); seq++)
+        {
+            indexes.Add(PacedStream.IndexOf((await HistoryFrameAsync(page, seq)).Pos[0][0]));
+        }
+
+        indexes.Should().StartWith(Enumerable.Range(0, before + 10), "the recording's frames from before the join come first, then the page's own, each once");
+        indexes.Should().BeInAscendingOrder();
+
+        await page.Page.Locator("#timeline-scrub").FillAsync(state.GetProperty("oldestSeq").GetInt32().ToString(CultureInfo.InvariantCulture));
+        await page.WaitForAsync("window.braxViewer.poses()[0].pos[0] === 0", 5000);
+        page.AssertClean(server.BaseUri);
+    }
+
     /// <summary>
     /// Until the server keeps recordings, the first pause asks for one and gets 404, which Chromium
     /// logs; the timeline then uses the page's own frames.
     /// </summary>
     internal static bool RecordingNotThere(string error)
         => error.Contains("status of 404", StringComparison.Ordinal) && error.Contains("/recording", StringComparison.Ordinal);
+
+    /// <summary>GET /api/runs/{run}/recording after the server's own routes: frames 0 … count−1 of <see cref="PacedStream"/>, 1 ms apart, ending when they were sent.</summary>
+    private sealed class RecordingStandIn(string run, int count) : IStartupFilter
+    {
+        public long SentAtMs { get; set; }
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Run(async http =>
+            {
+                if (http.Request.Path != $"/api/runs/{run}/recording")
+                {
+                    http.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+
+                var lines = new StringBuilder();
+                for (var i = 0; i < count; i++)
+                {
+                    lines.Append(CultureInfo.InvariantCulture, $"{{\"t\":{SentAtMs - (count - 1 - i)},\"frame\":{PacedStream.Frame(i)}}}\n");
+                }
+
+                http.Response.ContentType = "application/jsonl";
+                await http.Response.WriteAsync(lines.ToString());
+            });
+        };
+    }
 
     private async Task<ViewerPageSession> OpenAsync(string run)
     {
