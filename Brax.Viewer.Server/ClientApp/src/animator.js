@@ -53,6 +53,7 @@ export class LiveAnimator {
 
   /** Starts or stops holding live frames back (the timeline shows the past meanwhile). */
   hold(holding) {
+    if (this.holding === holding) return;
     this.holding = holding;
     this.pending.clear();
   }

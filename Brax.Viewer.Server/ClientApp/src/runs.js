@@ -75,6 +75,8 @@ export class RunPicker {
     const endpoints = this.endpoints();
     try {
       const response = await fetch(`${endpoints.baseUrl}/api/runs`, { cache: 'no-store', headers: endpoints.headers() });
+      // A server without the list will not grow one while the list is open: ask again on the next opening.
+      if (response.status === 404) clearInterval(this.timer);
       const body = response.ok ? await response.json() : null;
       this.listed = Array.isArray(body?.runs);
       this.runs = this.listed ? body.runs.filter((r) => typeof r?.name === 'string' && RUN.test(r.name)) : [];
