@@ -150,6 +150,7 @@ export class Timeline {
       newestT: newest?.t ?? 0,
       frames: this.history.size,
       bytes: this.history.bytes,
+      dropped: this.history.dropped,
     };
   }
 

@@ -177,6 +177,32 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
     }
 
     [Fact]
+    public async Task History_keeps_at_most_64_MiB_of_frame_text_dropping_the_oldest()
+    {
+        const string run = "timeline-budget";
+        const int budget = 64 * 1024 * 1024;
+        const int count = 80;
+        await using var page = await OpenAsync(run);
+        using var streamer = await RawStreamer.ConnectAsync(Server.BaseUri, run);
+        // Frames of 1 MiB: a brax frame may carry more than poses (q, qd, contacts), all of it counted.
+        var padding = new string('0', 1024 * 1024);
+        for (var i = 0; i < count; i++)
+        {
+            await streamer.SendAsync(PacedStream.Frame(i)[..^1] + $", \"padding\": \"{padding}\"}}");
+            // One at a time, so the server never has to skip one for a slow page.
+            await page.WaitForAsync($"window.braxViewer.historyFrame(window.braxViewer.timeline.newestSeq)?.pos[0][0] === {(i * PacedStream.Step).ToString("R", CultureInfo.InvariantCulture)}", 10_000);
+        }
+
+        var state = await TimelineAsync(page);
+        state.GetProperty("bytes").GetInt64().Should().BeLessThanOrEqualTo(budget);
+        state.GetProperty("dropped").GetInt32().Should().BePositive("80 MiB of frames do not fit");
+        var oldest = PacedStream.IndexOf((await HistoryFrameAsync(page, state.GetProperty("oldestSeq").GetInt32())).Pos[0][0]);
+        oldest.Should().BeGreaterThan(0, "the oldest frames went first");
+        (state.GetProperty("newestSeq").GetInt32() - state.GetProperty("oldestSeq").GetInt32() + 1).Should().Be(count - oldest, "every frame after the oldest kept is still there");
+        page.AssertClean(Server.BaseUri);
+    }
+
+    [Fact]
     public async Task First_pause_puts_the_frames_from_before_the_page_joined_in_front()
     {
         const string run = "backfill";
