@@ -71,6 +71,35 @@ public sealed class ViewerPageRunSwitchTests(ChromiumFixture chromium)
         page.AssertClean(Server.BaseUri, RunListNotThere);
     }
 
+    [Fact]
+    public async Task Run_list_shows_the_live_runs_and_a_click_switches_to_one()
+    {
+        await ViewerPageTests.PutSceneAsync(Server, "list-a", BraxFixtures.System("cartpole"));
+        await ViewerPageTests.PutSceneAsync(Server, "list-b", BraxFixtures.System("arm"));
+        using var streamerA = await RawStreamer.ConnectAsync(Server.BaseUri, "list-a");
+        using var streamerB = await RawStreamer.ConnectAsync(Server.BaseUri, "list-b");
+        await streamerB.SendAsync(BraxFixtures.Frames("arm")[0]);
+        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http("/?run=list-a"));
+        await page.WaitForViewerAsync();
+        await page.EvalAsync<int>("window.__sameDocument = 42");
+
+        await page.Page.GetByText("Runs", new() { Exact = true }).ClickAsync();
+
+        await page.WaitForAsync("document.querySelector('#run-list a[data-run=\"list-b\"]') !== null");
+        var names = await page.Page.EvaluateAsync<string[]>("[...document.querySelectorAll('#run-list a')].map((a) => a.dataset.run)");
+        names.Where(name => name.StartsWith("list-", StringComparison.Ordinal)).Should().Equal(["list-a", "list-b"], "the server's runs, sorted by name");
+        (await page.Page.Locator("#run-list a[aria-current=page]").TextContentAsync()).Should().Be("list-a");
+        (await page.Page.Locator("#run-list li", new() { Has = page.Page.Locator("a[data-run=list-b]") }).TextContentAsync()).Should().Contain("1 streaming");
+
+        await page.Page.Locator("#run-list a[data-run=list-b]").ClickAsync();
+
+        await page.WaitForAsync("window.braxViewer.run === 'list-b' && window.braxViewer.poses().length === 4");
+        page.Page.Url.Should().Be(Server.Http("/?run=list-b").ToString());
+        (await page.EvalAsync<int>("window.__sameDocument")).Should().Be(42, "a click in the list switches without a reload");
+        await page.WaitForConnectedAsync();
+        page.AssertClean(Server.BaseUri);
+    }
+
     /// <summary>
     /// Until the server lists its runs, opening the run list asks /api/runs and gets 404, which
     /// Chromium logs; the list then shows the current run only.
