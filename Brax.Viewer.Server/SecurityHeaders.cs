@@ -6,7 +6,7 @@ namespace Brax.Viewer.Server;
 /// Headers every response carries for a server on the internet: no content sniffing, no framing
 /// of the page by other sites, no referrer (a page opened with <c>?access_token=</c> must not hand
 /// its address to anyone), and a content security policy that lets the page load only its own
-/// bundle and talk only to this server.
+/// bundle and talk only to this server, unless the response brings a policy of its own.
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -22,7 +22,12 @@ internal static class SecurityHeaders
             var headers = ((HttpResponse)state).Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+            // A response that set its own policy keeps it (the offline replay file allows its own inline script by hash).
+            if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
+            {
+                headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+            }
+
             headers["Referrer-Policy"] = "no-referrer";
             return Task.CompletedTask;
         }, http.Response);

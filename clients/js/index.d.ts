@@ -72,6 +72,8 @@ export interface ClientStats {
 export interface ClientEvents {
   /** A viewer's newest frame of an environment; return a promise to be given the next one only once it settles. */
   frame: (frame: Frame, meta: FrameMeta) => unknown;
+  /** Every frame a viewer receives, as it arrives, none skipped (for recording a run); keep it short. */
+  received: (frame: Frame, meta: FrameMeta) => void;
   'render-state': (enabled: boolean) => void;
   'viewer-count': (count: number) => void;
   refresh: () => void;

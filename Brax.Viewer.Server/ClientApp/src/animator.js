@@ -14,6 +14,8 @@ export class LiveAnimator {
     this.latencyMs = null;
     this.lastDropReason = '';
     this.batchedSeen = false;
+    /** While the timeline shows the past, frames are still read (and located) but not applied. */
+    this.holding = false;
   }
 
   /** @param {(import('three').Group|null)[]} links @param {{links: number, num_envs?: number|null, links_per_env?: number|null}} info */
@@ -24,7 +26,10 @@ export class LiveAnimator {
     this.batchedSeen = false;
   }
 
-  /** Takes one frame, as the client module hands it over (parsed, the newest of its environment). */
+  /**
+   * Takes one frame, as the client module hands it over (parsed, the newest of its environment).
+   * Returns the first link it moves, or null when it cannot be placed in the scene.
+   */
   push(frame) {
     this.received += 1;
     const pos = frame?.x?.pos;
@@ -38,28 +43,43 @@ export class LiveAnimator {
       this.latencyMs = this.latencyMs === null ? latency : this.latencyMs * 0.9 + latency * 0.1;
     }
 
-    const first = this.#firstLink(frame, pos.length);
-    if (first === null) return undefined;
+    const first = this.#place(frame, pos.length);
+    if (typeof first === 'string') return this.#drop(first);
+    if (pos.length < (this.info?.links ?? this.links.length)) this.batchedSeen = true;
+    if (this.holding) return first;
     this.pending.set(first, { first, pos, rot });
-    return undefined;
+    return first;
+  }
+
+  /** Starts or stops holding live frames back (the timeline shows the past meanwhile). */
+  hold(holding) {
+    if (this.holding === holding) return;
+    this.holding = holding;
+    this.pending.clear();
+  }
+
+  /** The first link a frame moves, or null when it cannot be placed in the scene (nothing is counted). */
+  locate(frame) {
+    const pos = frame?.x?.pos;
+    if (!Array.isArray(pos) || !Array.isArray(frame.x.rot)) return null;
+    const first = this.#place(frame, pos.length);
+    return typeof first === 'string' ? null : first;
   }
 
   /**
-   * Which link the frame's first pose belongs to. Batching comes from explicit data only: the
-   * environment count given with the scene, or a frame shorter than the scene (a per-env frame,
-   * as brax's batched senders write them). Names are never consulted, so brax's ant, whose bodies
-   * are called aux_1..aux_4, stays one environment.
+   * Which link the frame's first pose belongs to, or why it belongs nowhere. Batching comes from
+   * explicit data only: the environment count given with the scene, or a frame shorter than the
+   * scene (a per-env frame, as brax's batched senders write them). Names are never consulted, so
+   * brax's ant, whose bodies are called aux_1..aux_4, stays one environment.
+   * @returns {number | string}
    */
-  #firstLink(frame, length) {
+  #place(frame, length) {
     const total = this.info?.links ?? this.links.length;
     if (length >= total) return 0;
     const perEnv = this.info?.links_per_env ?? length;
-    if (length !== perEnv || total % perEnv !== 0) {
-      return this.#drop(`frame with ${length} links for a scene of ${total} links`);
-    }
-    this.batchedSeen = true;
+    if (length !== perEnv || total % perEnv !== 0) return `frame with ${length} links for a scene of ${total} links`;
     const env = Number.isInteger(frame.env_id) ? frame.env_id : 0;
-    if (env < 0 || (env + 1) * perEnv > total) return this.#drop(`env_id ${frame.env_id} outside the scene's ${total / perEnv} envs`);
+    if (env < 0 || (env + 1) * perEnv > total) return `env_id ${frame.env_id} outside the scene's ${total / perEnv} envs`;
     return env * perEnv;
   }
 

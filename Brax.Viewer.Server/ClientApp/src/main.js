@@ -1,27 +1,44 @@
 // Wires the page together: the client of the run (clients/js: the control channel with the toggle
-// and refresh_web, the frame stream, the scene API), the scene and the 3D view. On every
-// (re)connect of the control channel the page fetches the scene again, so a server restart or a
-// new scene needs no manual reload. A server that refuses the page's access key stops the client,
-// and the page shows the access screen: no retry can fix a missing or wrong key.
+// and refresh_web, the frame stream, the scene API), the scene, the 3D view and the timeline of the
+// frames received. On every (re)connect of the control channel the page fetches the scene again, so
+// a server restart or a new scene needs no manual reload. Switching runs replaces the client (both
+// sockets) and the scene without a reload; the address names the run. A server that refuses the
+// page's access key stops the client, and the page shows the access screen: no retry can fix a
+// missing or wrong key.
 import { AccessDeniedError, BraxViewerClient } from '../../../clients/js/src/index.js';
 import { takeAccessKey } from './access.js';
 import { LiveAnimator } from './animator.js';
+import { FrameHistory, packPoses } from './frame-history.js';
 import { Picker } from './picker.js';
+import { fetchRecording, olderThan } from './recording.js';
+import { RunPicker, addressOf, runOf } from './runs.js';
 import { buildScene, disposeScene } from './scene-builder.js';
+import { Timeline } from './timeline.js';
+import { TimelineUi } from './timeline-ui.js';
 import { Ui } from './ui.js';
 import { Viewer } from './viewer.js';
 
 // First of all, before the address is read for anything else or shown anywhere.
 const accessKey = takeAccessKey();
-const params = new URLSearchParams(location.search);
-const run = params.get('run') || 'default';
-// The page's own server, ws: or wss: after its scheme. The default run adds no query, so the
-// documented endpoints are used exactly as the original page used them.
-const client = new BraxViewerClient({ url: location.origin, run: params.get('run') || null, accessKey });
+let run = runOf(location.search);
+/** @type {BraxViewerClient} the current run's client; replaced on a switch */
+let client;
 
 const ui = new Ui(run, { hasKey: accessKey !== null });
 const viewer = new Viewer(ui.viewport());
 const animator = new LiveAnimator();
+const frameHistory = new FrameHistory();
+/** Whether the run's recording was asked for (once a run, on the first pause). */
+let backfillAsked = false;
+const timeline = new Timeline(frameHistory, {
+  onChange: () => {
+    animator.hold(!timeline.live);
+    if (!timeline.live && !backfillAsked) backfill();
+    timelineUi?.refresh();
+    viewer.invalidate();
+  },
+});
+const timelineUi = new TimelineUi(timeline);
 let built = null;
 let sceneTag = null;
 let rendering = true;
@@ -56,6 +73,7 @@ function showScene(result) {
     built = null;
     sceneTag = null;
     animator.setScene([], null);
+    resetTimeline([]);
     ui.setNotices([]);
     ui.setSceneLoaded(false);
     return;
@@ -68,6 +86,8 @@ function showScene(result) {
   sceneTag = result.info.tag;
   viewer.setContent(built.root);
   animator.setScene(built.links, result.info);
+  // Frames of another scene (or placed before this one was known) would land on the wrong links.
+  resetTimeline(built.links);
   ui.setNotices(built.notices);
   selectedIdx = -1;
   picker.highlight(null);
@@ -83,7 +103,30 @@ function showScene(result) {
   ui.setSceneLoaded(true);
 }
 
-// Scene fetches are serialised: a refresh_web during a fetch triggers one more fetch afterwards.
+function resetTimeline(links) {
+  frameHistory.clear();
+  timeline.setLinks(links);
+  timeline.reset();
+}
+
+// Before the page joined, the server may have recorded more of the run: asked for once a run, when
+// the user first leaves live. A server without recordings answers 404 and the timeline keeps to the
+// page's own frames.
+async function backfill() {
+  backfillAsked = true;
+  const asked = client;
+  try {
+    const recording = await fetchRecording(asked.endpoints);
+    if (!recording || asked !== client) return;
+    frameHistory.prepend(olderThan(recording, frameHistory.oldest, (frame) => animator.locate(frame)));
+    timelineUi.refresh();
+  } catch (error) {
+    console.warn('recording fetch failed:', error.message);
+  }
+}
+
+// Scene fetches are serialised: a refresh_web (or a run switch) during a fetch triggers one more
+// fetch afterwards, and an answer for a run no longer shown is dropped.
 let syncing = null;
 let syncAgain = false;
 async function syncScene() {
@@ -94,8 +137,11 @@ async function syncScene() {
   syncing = (async () => {
     do {
       syncAgain = false;
+      const asked = client;
       try {
-        showScene(await client.getScene());
+        const result = await asked.getScene();
+        if (asked === client) showScene(result);
+        else syncAgain = true;
       } catch (error) {
         // A refused key has stopped the client, which tells the page with 'access-denied'.
         if (error instanceof AccessDeniedError) return;
@@ -118,17 +164,52 @@ function refuseAccess() {
   ui.setAccessRefused(accessRefused);
 }
 
-client.on('status', ({ connection, ...status }) => ui.setConnection(connection, status));
-client.on('open', ({ connection }) => {
-  if (connection === 'control') syncScene();
-});
-client.on('render-state', (enabled) => {
-  rendering = enabled;
-  ui.setRendering(rendering);
-});
-client.on('refresh', () => syncScene());
-client.on('access-denied', () => refuseAccess());
-client.on('frame', (frame) => animator.push(frame));
+/** A client of `name`, wired to the page; its events count only while it is the current one. */
+function connect(name) {
+  const own = new BraxViewerClient({ url: location.origin, run: name === 'default' ? null : name, accessKey });
+  const current = (listener) => (...args) => (own === client ? listener(...args) : undefined);
+  own.on('status', current(({ connection, ...status }) => ui.setConnection(connection, status)));
+  own.on('open', current(({ connection }) => {
+    if (connection === 'control') syncScene();
+  }));
+  own.on('render-state', current((enabled) => {
+    rendering = enabled;
+    ui.setRendering(rendering);
+  }));
+  own.on('refresh', current(() => syncScene()));
+  own.on('access-denied', current(() => refuseAccess()));
+  own.on('frame', current((frame) => animator.push(frame)));
+  // The timeline keeps every frame, also those a busy page skips live for a newer one.
+  own.on('received', current((frame, meta) => {
+    const first = animator.locate(frame);
+    if (first !== null) frameHistory.add(Date.now(), first, packPoses(frame.x.pos, frame.x.rot), meta.text.length);
+  }));
+  return own;
+}
+
+/**
+ * Shows another run without a reload: new sockets, its scene, an empty timeline. `push` adds a
+ * browser history entry (a pick in the page); back and forward switch with `push` false.
+ */
+function switchRun(name, { push }) {
+  if (name === run || accessRefused) return;
+  const old = client;
+  run = name;
+  if (push) history.pushState({ run }, '', addressOf(run));
+  client = connect(run);
+  old.close();
+  lastReceived = 0;
+  backfillAsked = false;
+  showScene(null);
+  ui.setRun(run);
+  runPicker.setCurrent(run);
+  client.start();
+  syncScene();
+}
+
+const runPicker = new RunPicker(() => client.endpoints, (name) => switchRun(name, { push: true }));
+runPicker.setCurrent(run);
+window.addEventListener('popstate', () => switchRun(runOf(location.search), { push: false }));
 
 ui.onToggle((enabled) => {
   // The server answers every toggle with set_render_state to all pages (this one included),
@@ -146,7 +227,7 @@ ui.onCapture(async () => {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 });
 
-viewer.beforeRender.push(() => animator.apply());
+viewer.beforeRender.push(() => (timeline.live ? animator.apply() : timeline.tick(performance.now())));
 
 let lastReceived = 0;
 let lastRateAt = performance.now();
@@ -164,12 +245,29 @@ setInterval(() => {
 }, 1000);
 
 // Fetched at once as well, so the scene shows even before (or without) the control channel.
+client = connect(run);
 syncScene();
 client.start();
 
 // For tests and debugging: a read-only view of the page's state.
 window.braxViewer = {
   get state() { return accessRefused ? 'access-refused' : built ? 'viewer' : 'waiting'; },
+  get run() { return run; },
+  /** Where the timeline is: mode ('live', 'paused', 'playing'), speed, the shown frame's seq and time, the bounds. */
+  get timeline() { return timeline.state; },
+  /** A frame of the timeline's history by sequence number: {seq, t, first, pos, rot}, or null. */
+  historyFrame(seq) {
+    const index = frameHistory.indexOfSeq(seq);
+    const entry = index >= 0 ? frameHistory.at(index) : null;
+    if (!entry || entry.seq !== seq) return null;
+    const pos = [];
+    const rot = [];
+    for (let i = 0; i < entry.count; i += 1) {
+      pos.push(Array.from(entry.data.subarray(i * 7, i * 7 + 3)));
+      rot.push(Array.from(entry.data.subarray(i * 7 + 3, i * 7 + 7)));
+    }
+    return { seq: entry.seq, t: entry.t, first: entry.first, pos, rot };
+  },
   /** 'ok', or why the server refused the page: 'missing' or 'wrong'. Never the key itself. */
   get access() { return accessRefused ?? 'ok'; },
   get sceneTag() { return sceneTag; },

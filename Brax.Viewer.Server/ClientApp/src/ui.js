@@ -14,13 +14,20 @@ function describe(status) {
 export class Ui {
   /** @param {string} run @param {{hasKey: boolean}} access whether the page was given a key (never the key) */
   constructor(run, { hasKey }) {
-    $('run-name').textContent = run === 'default' ? '' : `run ${run}`;
-    // A server with keys takes scenes only with the streamer key: name it, never show the page's own key.
-    const auth = hasKey ? `-H "Authorization: Bearer $STREAMER_KEY" ` : '';
-    $('waiting-command').textContent =
-      `curl -X PUT ${auth}-H 'Content-Type: application/json' --data-binary @system.json '${location.origin}/api/system${run === 'default' ? '' : `?run=${encodeURIComponent(run)}`}'`;
+    this.hasKey = hasKey;
     this.toggle = $('render-toggle');
     this.followSelect = $('follow');
+    this.setRun(run);
+  }
+
+  /** Names the run shown, in the panel, the title and the waiting screen's command. */
+  setRun(run) {
+    $('run-name').textContent = run === 'default' ? '' : `run ${run}`;
+    document.title = run === 'default' ? 'Brax Viewer' : `${run} · Brax Viewer`;
+    // A server with keys takes scenes only with the streamer key: name it, never show the page's own key.
+    const auth = this.hasKey ? `-H "Authorization: Bearer $STREAMER_KEY" ` : '';
+    $('waiting-command').textContent =
+      `curl -X PUT ${auth}-H 'Content-Type: application/json' --data-binary @system.json '${location.origin}/api/system${run === 'default' ? '' : `?run=${encodeURIComponent(run)}`}'`;
   }
 
   /** @param {'control'|'frame'} kind */

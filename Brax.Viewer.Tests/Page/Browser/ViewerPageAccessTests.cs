@@ -43,6 +43,25 @@ public sealed class ViewerPageAccessTests(ChromiumFixture chromium) : IAsyncLife
     }
 
     [Fact]
+    public async Task Switching_runs_keeps_the_key_of_the_tab()
+    {
+        const string other = "keyed-other";
+        await ViewerPageTests.PutSceneAsync(_server, other, BraxFixtures.System("arm"), StreamerKey);
+        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, _server.Http($"/?run={Run}&access_token={ViewerKey}"));
+        await page.WaitForViewerAsync();
+
+        await ViewerPageRunSwitchTests.OpenRunAsync(page, other);
+
+        await page.WaitForAsync($"window.braxViewer.run === '{other}' && window.braxViewer.poses().length === 4");
+        await page.WaitForConnectedAsync();
+        (await page.EvalAsync<string>("window.braxViewer.access")).Should().Be("ok");
+        page.Page.Url.Should().Be(_server.Http($"/?run={other}").ToString(), "the key stays out of the address");
+        page.Urls.Where(url => url.Contains($"/ws/frame?run={other}", StringComparison.Ordinal)).Should().NotBeEmpty()
+            .And.OnlyContain(url => url.Contains("access_token=" + ViewerKey, StringComparison.Ordinal), "the new run's sockets carry the key");
+        page.AssertClean(_server.BaseUri, ViewerPageRunSwitchTests.RunListNotThere);
+    }
+
+    [Fact]
     public async Task A_reload_keeps_the_key_of_the_tab_without_putting_it_back_in_the_address()
     {
         await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, _server.Http($"/?run={Run}&access_token={ViewerKey}"));

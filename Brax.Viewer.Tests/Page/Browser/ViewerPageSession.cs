@@ -41,7 +41,8 @@ internal sealed class ViewerPageSession : IAsyncDisposable
         {
             if (message.Type == "error")
             {
-                session._errors.Enqueue(message.Text);
+                // The location names the resource of a failed load, which the text does not.
+                session._errors.Enqueue($"{message.Text} [{message.Location}]");
             }
         };
         page.PageError += (_, error) => session._errors.Enqueue("uncaught: " + error);

@@ -152,6 +152,8 @@ export class BraxViewerClient {
    * - 'frame' (frame, {envId, text}): a viewer's newest frame of an environment. A listener that
    *   returns a promise gets the next frame once it settles; frames arriving meanwhile replace the
    *   waiting one of their environment, so nothing queues and every environment gets its turn.
+   * - 'received' (frame, {envId, text}): every frame a viewer receives, as it arrives, none
+   *   skipped (for recording a run). Called while the socket's message is handled: keep it short.
    * - 'render-state' (enabled): the run's toggle, on every (re)connect and after every toggle.
    * - 'viewer-count' (count): viewers of the run, on connect and when it changes.
    * - 'refresh' (): the run's scene changed (refresh_web).
@@ -281,7 +283,10 @@ export class BraxViewerClient {
       return;
     }
     const envId = envOf(frame);
-    this.delivery.push(envId, { frame, meta: { envId, text } });
+    const meta = { envId, text };
+    // Recorders see every frame, at once; the 'frame' listeners see each environment's newest.
+    if (this.listeners.has('received')) this.#emit('received', frame, meta);
+    this.delivery.push(envId, { frame, meta });
   }
 
   /** @param {string} text */

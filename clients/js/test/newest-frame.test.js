@@ -76,3 +76,36 @@ test('a callback that returns nothing still gets every environment and never fal
   assert.ok(mostPending <= ENVS, `at most one frame per environment ever waited, not ${mostPending}`);
   await streamer.close();
 });
+
+test("'received' gets every frame in the order sent while the newest-frame callback skips", async () => {
+  const run = uniqueRun('received');
+  const viewer = client({ run, control: false });
+  const received = [];
+  let release;
+  const busy = new Promise((resolve) => { release = resolve; });
+  let calls = 0;
+  viewer.on('received', (frame, { envId, text }) => received.push({ env: envId, step: numberOf(frame), text }));
+  viewer.on('frame', async () => {
+    calls += 1;
+    if (calls === 1) await busy;
+  });
+  await waitViewers(run, 1);
+
+  const streamer = await rawStreamer(run);
+  const sent = [];
+  const send = (step, env) => {
+    sent.push({ env, step, text: envFrame(step, env) });
+    streamer.send(envFrame(step, env));
+  };
+  send(0, 0);
+  await waitUntil(() => calls === 1, 'the callback is busy with the first frame');
+  for (let step = 1; step < STEPS; step += 1) {
+    for (let env = 0; env < ENVS; env += 1) send(step, env);
+  }
+  await waitUntil(() => received.length === sent.length, `all ${sent.length} frames reach 'received'`);
+
+  assert.deepEqual(received, sent, "'received' sees each frame once, as sent, in order");
+  assert.ok(viewer.stats.skipped > 0, 'meanwhile the busy callback skipped frames');
+  release();
+  await streamer.close();
+});
