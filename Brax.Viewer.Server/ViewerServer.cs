@@ -1,6 +1,7 @@
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Server.Api;
 using Brax.Viewer.Server.Configuration;
+using Brax.Viewer.Server.Runs;
 using Brax.Viewer.Server.Startup;
 using Brax.Viewer.Server.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
@@ -58,6 +59,7 @@ public static class ViewerServer
 
         app.MapViewerHubs();
         app.MapRenderingStatusApi();
+        app.MapRecordingApi();
         app.MapHealthApi();
         app.MapMetrics();
         app.MapSceneApi().MapViewerPage();
