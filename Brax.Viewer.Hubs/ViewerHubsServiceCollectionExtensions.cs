@@ -31,7 +31,7 @@ public static class ViewerHubsServiceCollectionExtensions
     /// Adds SignalR with the JSON and MessagePack protocols, the frame and control hubs, their raw
     /// protocols, the newest-wins fan-out, the stores of render toggles, scenes and newest frames (in
     /// memory, or in Redis when <c>ConnectionStrings:Redis</c> is set), the runs' frame history
-    /// (<see cref="FrameHistory"/>), and the instruments of
+    /// (<see cref="FrameHistory"/>) and their replays (<see cref="ReplayRunner"/>), and the instruments of
     /// <see cref="ViewerMetrics"/> on the host's meter factory. Binds and validates at start-up
     /// <see cref="ViewerOptions"/>, <see cref="FanoutOptions"/>, <see cref="AccessOptions"/> and
     /// <see cref="SceneStoreOptions"/> and <see cref="HistoryOptions"/> (section <c>Viewer</c>) and <see cref="RedisScaleOutOptions"/>
@@ -58,6 +58,11 @@ public static class ViewerHubsServiceCollectionExtensions
         // The history sees every frame of a run, local or relayed, as one of the fan-out's observers.
         services.TryAddSingleton<FrameHistory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameObserver, FrameHistory>(provider => provider.GetRequiredService<FrameHistory>()));
+        services.TryAddSingleton(provider => new ReplayRunner(
+            provider.GetRequiredService<IHubContext<FrameHub>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetRequiredService<ILogger<ReplayRunner>>()));
         services.AddHostedService<ViewerCountAnnouncer>();
         services.TryAddSingleton<FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();

@@ -59,7 +59,7 @@ public static class ViewerServer
 
         app.MapViewerHubs();
         app.MapRenderingStatusApi();
-        app.MapRecordingApi();
+        app.MapRecordingApi().MapReplayApi();
         app.MapHealthApi();
         app.MapMetrics();
         app.MapSceneApi().MapViewerPage();

@@ -7,7 +7,7 @@ namespace Brax.Viewer.Hubs.Runs;
 /// <summary>
 /// Writes a recording: JSON Lines, one <c>{"t":&lt;server ms&gt;,"frame":&lt;frame&gt;}</c> per
 /// frame, the frame's bytes exactly as the streamer sent them (never parsed or re-serialised).
-/// Replays read the same format back.
+/// <see cref="RecordingReader"/> reads the same format back.
 /// </summary>
 public static class RecordingWriter
 {
