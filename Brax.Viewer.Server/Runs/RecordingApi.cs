@@ -13,6 +13,9 @@ namespace Brax.Viewer.Server.Runs;
 /// </summary>
 internal static class RecordingApi
 {
+    /// <summary>Why there is no recording on a server that keeps no history.</summary>
+    internal const string HistoryDisabled = "this server keeps no history (Viewer:HistoryWindow or Viewer:HistoryMaxBytes is 0)";
+
     /// <summary>The formats of <c>?format=</c>; the first is the default.</summary>
     private static readonly string[] Formats = ["jsonl"];
 
@@ -48,11 +51,8 @@ internal static class RecordingApi
         return new RecordingResult(history.Read(name, from, to));
     }
 
-    /// <summary>Why there is no recording on a server that keeps no history.</summary>
-    internal const string HistoryDisabled = "this server keeps no history (Viewer:HistoryWindow or Viewer:HistoryMaxBytes is 0)";
-
     /// <summary>Reads an optional time in Unix milliseconds from the query.</summary>
-    internal static bool TryReadTime(HttpContext http, string name, out long? time, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    private static bool TryReadTime(HttpContext http, string name, out long? time, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
     {
         time = null;
         error = null;

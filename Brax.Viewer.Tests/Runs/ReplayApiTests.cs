@@ -162,6 +162,21 @@ public sealed class ReplayApiTests : IAsyncLifetime
         await viewer.ExpectNothingAsync(TimeSpan.FromMilliseconds(300));
     }
 
+    [Theory]
+    [InlineData(3_000)]
+    [InlineData(200_000)]
+    public async Task A_frame_larger_than_MaxFrameBytes_gets_400_naming_its_line(int padBytes)
+    {
+        await using var server = await ViewerTestServer.StartAsync(new Dictionary<string, string?> { ["Viewer:MaxFrameBytes"] = "2048" });
+        var body = RecordingOf([1, 2], [TestFrames.Numbered(1), TestFrames.Numbered(2, padBytes)]);
+
+        using var response = await PostRecordingAsync(server.Client, "api/runs/oversize/replay", body);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var message = (await response.Content.ReadFromJsonAsync<ErrorBody>())!.Message;
+        message.Should().StartWith("line 2:").And.Contain("2048");
+    }
+
     [Fact]
     public async Task A_recording_without_frames_gets_400()
     {
