@@ -170,6 +170,18 @@ public sealed class RecordingApiTests : IAsyncLifetime
         static double metricsHeld(string text) => PrometheusText.Parse(text).Value("brax_viewer_history_size_bytes");
     }
 
+    [Theory]
+    [InlineData("Viewer:HistoryWindow", "-00:00:01")]
+    [InlineData("Viewer:HistoryWindow", "2.00:00:00")]
+    [InlineData("Viewer:HistoryMaxBytes", "-1")]
+    [InlineData("Viewer:MaxReplayBytes", "0")]
+    public async Task A_history_setting_out_of_range_stops_the_start_naming_it(string key, string value)
+    {
+        var start = () => ViewerTestServer.StartAsync(new Dictionary<string, string?> { [key] = value });
+
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).Which.Message.Should().Contain(key);
+    }
+
     /// <summary>Streams numbered frames from a raw streamer and waits until the run's history holds them all.</summary>
     internal static async Task StreamNumberedAsync(ViewerTestServer server, string run, int count, int first = 1000, int padBytes = 0, bool waitForHistory = true)
     {
