@@ -7,6 +7,9 @@ internal static class HubGroups
 
     public static string FrameViewers(string run) => FrameViewersPrefix + run;
 
+    /// <summary>Whether <paramref name="group"/> is a run's viewer group; unlike <see cref="TryRunOfFrameViewers"/>, allocates nothing.</summary>
+    public static bool IsFrameViewers(string group) => group.StartsWith(FrameViewersPrefix, StringComparison.Ordinal);
+
     /// <summary>The run whose viewer group <paramref name="group"/> is, if it is one.</summary>
     public static bool TryRunOfFrameViewers(string group, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? run)
     {

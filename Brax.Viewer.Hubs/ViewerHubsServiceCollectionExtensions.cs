@@ -30,10 +30,11 @@ public static class ViewerHubsServiceCollectionExtensions
     /// <summary>
     /// Adds SignalR with the JSON and MessagePack protocols, the frame and control hubs, their raw
     /// protocols, the newest-wins fan-out, the stores of render toggles, scenes and newest frames (in
-    /// memory, or in Redis when <c>ConnectionStrings:Redis</c> is set), and the instruments of
+    /// memory, or in Redis when <c>ConnectionStrings:Redis</c> is set), the runs' frame history
+    /// (<see cref="FrameHistory"/>) and their replays (<see cref="ReplayRunner"/>), and the instruments of
     /// <see cref="ViewerMetrics"/> on the host's meter factory. Binds and validates at start-up
     /// <see cref="ViewerOptions"/>, <see cref="FanoutOptions"/>, <see cref="AccessOptions"/> and
-    /// <see cref="SceneStoreOptions"/> (section <c>Viewer</c>) and <see cref="RedisScaleOutOptions"/>
+    /// <see cref="SceneStoreOptions"/> and <see cref="HistoryOptions"/> (section <c>Viewer</c>) and <see cref="RedisScaleOutOptions"/>
     /// (section <c>Viewer:Redis</c>).
     /// </summary>
     public static ISignalRServerBuilder AddViewerHubs(this IServiceCollection services, IConfiguration configuration)
@@ -42,6 +43,7 @@ public static class ViewerHubsServiceCollectionExtensions
         AddValidatedOptions<FanoutOptions>(services, configuration, FanoutOptions.SectionName, options => options.Validate());
         AddValidatedOptions<AccessOptions>(services, configuration, AccessOptions.SectionName, options => options.Validate());
         AddValidatedOptions<SceneStoreOptions>(services, configuration, SceneStoreOptions.SectionName, options => options.Validate());
+        AddValidatedOptions<HistoryOptions>(services, configuration, HistoryOptions.SectionName, options => options.Validate());
         AddAccessControl(services);
 
         services.TryAddSingleton(TimeProvider.System);
@@ -53,9 +55,18 @@ public static class ViewerHubsServiceCollectionExtensions
         services.TryAddSingleton<KeepAliveSweep>();
         services.TryAddSingleton<ViewerGroups>();
         services.TryAddSingleton<StreamerConnections>();
-        services.TryAddSingleton<RunFrameStatistics>();
-        services.AddSingleton<IFrameObserver>(provider => provider.GetRequiredService<RunFrameStatistics>());
         services.TryAddSingleton<LocalRunClientCounts>();
+
+        // The run statistics and the history see every frame of a run, local or relayed, as the fan-out's observers.
+        services.TryAddSingleton<RunFrameStatistics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameObserver, RunFrameStatistics>(provider => provider.GetRequiredService<RunFrameStatistics>()));
+        services.TryAddSingleton<FrameHistory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameObserver, FrameHistory>(provider => provider.GetRequiredService<FrameHistory>()));
+        services.TryAddSingleton(provider => new ReplayRunner(
+            provider.GetRequiredService<IHubContext<FrameHub>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetRequiredService<ILogger<ReplayRunner>>()));
         services.AddHostedService<ViewerCountAnnouncer>();
         services.TryAddSingleton<FanoutHubLifetimeManager<FrameHub>>();
         services.TryAddSingleton<IControlChannel, ControlChannel>();

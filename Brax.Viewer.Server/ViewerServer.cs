@@ -59,7 +59,7 @@ public static class ViewerServer
 
         app.MapViewerHubs();
         app.MapRenderingStatusApi();
-        app.MapRunsApi();
+        app.MapRunsApi().MapRecordingApi().MapReplayApi();
         app.MapHealthApi();
         app.MapMetrics();
         app.MapSceneApi().MapViewerPage();

@@ -32,6 +32,7 @@ public sealed class ViewerMetrics
         new("reason", "invalid_control_message"),
     ];
 
+    private readonly Meter _meter;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _framesReceived;
     private readonly Counter<long> _bytesReceived;
@@ -46,7 +47,7 @@ public sealed class ViewerMetrics
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(new MeterOptions(MeterName));
+        var meter = _meter = meterFactory.Create(new MeterOptions(MeterName));
         _connections = meter.CreateUpDownCounter<long>(
             "brax.viewer.connections", "{connection}", "Connections being served, by kind (raw, signalr) and endpoint (frame-viewer, streamer, control).");
         _framesReceived = meter.CreateCounter<long>(
@@ -67,6 +68,16 @@ public sealed class ViewerMetrics
         // Read from the refusal counters every limit and access rule reports to, at each collection.
         meter.CreateObservableCounter(
             "brax.viewer.refusals", diagnostics.RefusalMeasurements, "{request}", "Requests, connections and messages refused to protect the server, by reason.");
+    }
+
+    /// <summary>
+    /// Adds the gauges of the frame history, read from <paramref name="heldBytes"/> and
+    /// <paramref name="heldFrames"/> at each collection: nothing is recorded per frame.
+    /// </summary>
+    internal void ObserveHistory(Func<long> heldBytes, Func<int> heldFrames)
+    {
+        _meter.CreateObservableGauge("brax.viewer.history.size", heldBytes, "By", "Bytes of the frames the run histories hold together.");
+        _meter.CreateObservableGauge("brax.viewer.history.frames", heldFrames, "{frame}", "Frames the run histories hold together.");
     }
 
     internal void ConnectionOpened(ConnectionTags tags) => _connections.Add(1, tags.Kind, tags.Endpoint);

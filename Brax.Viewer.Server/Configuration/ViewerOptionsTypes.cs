@@ -1,6 +1,7 @@
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Fanout;
+using Brax.Viewer.Hubs.Runs;
 using Brax.Viewer.Hubs.ScaleOut;
 using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
@@ -27,5 +28,6 @@ internal static class ViewerOptionsTypes
         typeof(TrustedProxyOptions),
         typeof(SceneStoreOptions),
         typeof(RequestBodyOptions),
+        typeof(HistoryOptions),
     ];
 }

@@ -13,10 +13,11 @@ internal static class RunsApi
 {
     public const string Path = "/api/runs";
 
-    public static void MapRunsApi(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Path, ListAsync).RequireAuthorization(AccessPolicies.View);
         endpoints.MapGet(Path + "/{" + RunName.RouteValue + "}", GetAsync).RequireAuthorization(AccessPolicies.View);
+        return endpoints;
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, RunDirectory directory)

@@ -8,6 +8,7 @@ using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Fanout;
 using Brax.Viewer.Hubs.Protocols;
 using Brax.Viewer.Hubs.RawShim;
+using Brax.Viewer.Hubs.Runs;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -23,7 +24,9 @@ namespace Brax.Viewer.Benchmarks;
 /// frame to <see cref="Viewers"/> viewers; allocation that grows with <see cref="Viewers"/> is
 /// per-delivery allocation (target 7 wants none), the rest is per frame. The writes of one frame run
 /// on one lane per core; an operation ends when every viewer has been written to, so its time is
-/// the whole fan-out's and its allocation counts every lane's thread.
+/// the whole fan-out's and its allocation counts every lane's thread. With <see cref="History"/>
+/// on, the run's <see cref="FrameHistory"/> keeps every frame as the server's does (default bounds,
+/// so in steady state each frame kept drops the oldest).
 /// </summary>
 [MemoryDiagnoser]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet disposes through [GlobalCleanup].")]
@@ -34,6 +37,7 @@ public class FanOutBenchmarks
     private readonly List<HubConnectionContext> _connections = [];
     private readonly ListenedMetrics _metrics = new();
     private ViewerGroups _groups = null!;
+    private FrameHistory _history = null!;
     private Frame _frame = null!;
 
     [Params(100, 1000)]
@@ -42,12 +46,19 @@ public class FanOutBenchmarks
     [Params("raw", "json", "messagepack")]
     public string Protocol { get; set; } = "raw";
 
+    [Params(false, true)]
+    public bool History { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var diagnostics = new HubDiagnostics();
         var options = new FanoutOptions();
-        _groups = new ViewerGroups(Options.Create(options), diagnostics, _metrics.Metrics, NullLogger<ViewerGroups>.Instance, TimeProvider.System);
+        _history = new FrameHistory(
+            Options.Create(History ? new HistoryOptions() : new HistoryOptions { HistoryMaxBytes = 0 }),
+            TimeProvider.System,
+            _metrics.Metrics);
+        _groups = new ViewerGroups(Options.Create(options), diagnostics, _metrics.Metrics, NullLogger<ViewerGroups>.Instance, TimeProvider.System, [_history]);
         _frame = Frame.Parse(Frames.Json(1_700).AsSpan());
         IHubProtocol protocol = Protocol switch
         {
@@ -88,6 +99,11 @@ public class FanOutBenchmarks
         {
             throw new InvalidOperationException($"{counted} deliveries counted for {Viewers} viewers");
         }
+
+        if (_history.Size.Frames != (History ? 1 : 0))
+        {
+            throw new InvalidOperationException($"the history holds {_history.Size.Frames} frames with History={History}");
+        }
     }
 
     private static long Delivered => Interlocked.Read(ref AlwaysReadyStream.Writes) + Interlocked.Read(ref DiscardingPipeWriter.Flushes);
@@ -96,6 +112,7 @@ public class FanOutBenchmarks
     public void Cleanup()
     {
         _groups.Dispose();
+        _history.Dispose();
         _metrics.Dispose();
     }
 
