@@ -110,6 +110,8 @@ public static class ViewerHubsServiceCollectionExtensions
             provider.GetRequiredService<IRunClientCounts>(),
             provider.GetRequiredService<RunFrameStatistics>(),
             provider.GetRequiredService<ISceneStore>(),
+            provider.GetRequiredService<FrameHistory>(),
+            provider.GetRequiredService<ReplayRunner>(),
             provider.GetRequiredService<IOptions<FanoutOptions>>()));
         services.AddHostedService<IdleRunSweep>();
 

@@ -77,6 +77,28 @@ public sealed class FrameHistory : IFrameObserver, IDisposable
         }
     }
 
+    /// <summary>The runs whose history holds frames.</summary>
+    public IReadOnlyList<string> Runs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                DropOlderThan(_time.GetUtcNow().ToUnixTimeMilliseconds() - _windowMs);
+                var runs = new List<string>(_runs.Count);
+                foreach (var group in _runs.Keys)
+                {
+                    if (HubGroups.TryRunOfFrameViewers(group, out var run))
+                    {
+                        runs.Add(run);
+                    }
+                }
+
+                return runs;
+            }
+        }
+    }
+
     /// <summary>What <paramref name="run"/>'s history holds (nothing for a run this server has no recent frames of).</summary>
     public FrameHistorySize SizeOf(string run)
     {

@@ -5,22 +5,27 @@ using Microsoft.Extensions.Options;
 namespace Brax.Viewer.Hubs.Runs;
 
 /// <summary>
-/// The runs a server knows of: every run with a viewer or a streamer on any instance, a scene, or a
-/// frame within <see cref="FanoutOptions.IdleRunTimeout"/>. Each is put together when asked, from the
-/// client counts, the scene store and the frame statistics; nothing is kept here.
+/// The runs a server knows of: every run with a viewer or a streamer on any instance, a scene, a
+/// frame within <see cref="FanoutOptions.IdleRunTimeout"/>, frames in its history or a replay
+/// running into it. Each is put together when asked, from the client counts, the scene store, the
+/// frame statistics, the history and the replays; nothing is kept here.
 /// </summary>
 public sealed class RunDirectory
 {
     private readonly IRunClientCounts _clients;
     private readonly RunFrameStatistics _frames;
     private readonly ISceneStore _scenes;
+    private readonly FrameHistory _history;
+    private readonly ReplayRunner _replays;
     private readonly TimeSpan _idle;
 
-    internal RunDirectory(IRunClientCounts clients, RunFrameStatistics frames, ISceneStore scenes, IOptions<FanoutOptions> options)
+    internal RunDirectory(IRunClientCounts clients, RunFrameStatistics frames, ISceneStore scenes, FrameHistory history, ReplayRunner replays, IOptions<FanoutOptions> options)
     {
         _clients = clients;
         _frames = frames;
         _scenes = scenes;
+        _history = history;
+        _replays = replays;
         _idle = options.Value.IdleRunTimeout;
     }
 
@@ -44,6 +49,8 @@ public sealed class RunDirectory
             }
         }
 
+        names.UnionWith(_history.Runs);
+        names.UnionWith(_replays.ReplayingRuns);
         var sceneRuns = new HashSet<string>(scenes, StringComparer.Ordinal);
         return [.. names.Select(run => Summarize(run, clients.GetValueOrDefault(run), sceneRuns.Contains(run), frames.TryGetValue(run, out var seen) ? seen : null))];
     }
@@ -54,10 +61,10 @@ public sealed class RunDirectory
         var clients = (await _clients.CountAllAsync(cancellationToken)).GetValueOrDefault(run);
         var hasScene = (await _scenes.ListRunsAsync(cancellationToken)).Contains(run);
         FrameStatistics? frames = _frames.TryRead(run, out var seen) ? seen : null;
-        var known = !clients.IsEmpty || hasScene || frames?.SinceLastFrame < _idle;
+        var known = !clients.IsEmpty || hasScene || frames?.SinceLastFrame < _idle || _history.SizeOf(run).Frames > 0 || _replays.IsReplaying(run);
         return known ? Summarize(run, clients, hasScene, frames) : null;
     }
 
-    private static RunSummary Summarize(string run, RunClientCount clients, bool hasScene, FrameStatistics? frames) =>
-        new(run, clients.Viewers, clients.Streamers, frames?.FramesPerSecond ?? 0, frames?.BytesPerFrame ?? 0, hasScene, frames?.LastFrameUnixMs);
+    private RunSummary Summarize(string run, RunClientCount clients, bool hasScene, FrameStatistics? frames) =>
+        new(run, clients.Viewers, clients.Streamers, frames?.FramesPerSecond ?? 0, frames?.BytesPerFrame ?? 0, hasScene, frames?.LastFrameUnixMs, _history.SizeOf(run), _replays.IsReplaying(run));
 }

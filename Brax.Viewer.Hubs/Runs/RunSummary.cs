@@ -8,4 +8,6 @@ namespace Brax.Viewer.Hubs.Runs;
 /// <param name="BytesPerFrame">Mean size in bytes of those frames, rounded; 0 when none.</param>
 /// <param name="HasScene">Whether a scene is loaded for the run.</param>
 /// <param name="LastFrameUnixMs">Server time of the newest frame of the run, Unix milliseconds; <see langword="null"/> when none was seen.</param>
-public sealed record RunSummary(string Name, int Viewers, int Streamers, double FramesPerSecond, long BytesPerFrame, bool HasScene, long? LastFrameUnixMs);
+/// <param name="History">The frames of the run this instance's history holds (<see cref="FrameHistory"/>).</param>
+/// <param name="Replaying">Whether a replay into the run runs on this instance (<see cref="ReplayRunner"/>).</param>
+public sealed record RunSummary(string Name, int Viewers, int Streamers, double FramesPerSecond, long BytesPerFrame, bool HasScene, long? LastFrameUnixMs, FrameHistorySize History, bool Replaying);

@@ -18,6 +18,9 @@ internal sealed partial class RequestBodyLimitMiddleware(RequestDelegate next, H
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit && http.Request.ContentLength > limit)
         {
+            // The unread body is past what Kestrel will drain, so it closes the connection after the
+            // answer; saying so keeps a client from sending its next request on a closing connection.
+            http.Response.Headers.Connection = "close";
             await RefuseAsync(http, limit, http.Request.ContentLength.Value);
             return;
         }

@@ -2,7 +2,10 @@ using System.Globalization;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Access;
 using Brax.Viewer.Hubs.Runs;
+using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
+using Brax.Viewer.Server.Page;
+using Microsoft.Net.Http.Headers;
 
 namespace Brax.Viewer.Server.Runs;
 
@@ -10,6 +13,8 @@ namespace Brax.Viewer.Server.Runs;
 /// <c>GET /api/runs/{run}/recording</c>: the run's history as a recording (JSON Lines, see
 /// <see cref="RecordingWriter"/>), optionally from and to a server time. A run without recent
 /// frames has an empty recording (200, no lines); a server that keeps no history answers 404.
+/// <c>?format=html</c> gives the recording as one self-contained HTML file that replays it offline in
+/// the run's scene (<see cref="OfflineReplayExport"/>); a run without a scene has none (404).
 /// </summary>
 internal static class RecordingApi
 {
@@ -17,7 +22,12 @@ internal static class RecordingApi
     internal const string HistoryDisabled = "this server keeps no history (Viewer:HistoryWindow or Viewer:HistoryMaxBytes is 0)";
 
     /// <summary>The formats of <c>?format=</c>; the first is the default.</summary>
-    private static readonly string[] Formats = ["jsonl"];
+    private static readonly string[] Formats = ["jsonl", Html];
+
+    private const string Html = "html";
+
+    /// <summary>Why a run has no HTML replay.</summary>
+    internal const string NoScene = "the run has no scene: an HTML replay draws the frames in the run's scene, so load one first";
 
     public static IEndpointRouteBuilder MapRecordingApi(this IEndpointRouteBuilder endpoints)
     {
@@ -25,7 +35,7 @@ internal static class RecordingApi
         return endpoints;
     }
 
-    private static IResult Get(HttpContext http, string run, FrameHistory history)
+    private static async Task<IResult> Get(HttpContext http, string run, FrameHistory history, ISceneStore scenes)
     {
         if (!RunContract.TryResolve(run, out var name, out var runError))
         {
@@ -48,7 +58,16 @@ internal static class RecordingApi
             return ErrorResponse.Result(StatusCodes.Status404NotFound, HistoryDisabled);
         }
 
-        return new RecordingResult(history.Read(name, from, to));
+        if (format != Html)
+        {
+            return new RecordingResult(history.Read(name, from, to));
+        }
+
+        // Read the frames first: a scene changed after them would only ever be newer.
+        var frames = history.Read(name, from, to);
+        return await scenes.GetAsync(name, http.RequestAborted) is { } scene
+            ? new HtmlReplayResult(name, scene, frames)
+            : ErrorResponse.Result(StatusCodes.Status404NotFound, NoScene);
     }
 
     /// <summary>Reads an optional time in Unix milliseconds from the query.</summary>
@@ -81,6 +100,25 @@ internal static class RecordingApi
             httpContext.Response.ContentType = RecordingWriter.ContentType;
             httpContext.Response.Headers.CacheControl = "no-store";
             return RecordingWriter.WriteAsync(httpContext.Response.BodyWriter, frames, httpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>Streams the offline replay file, offered as a download named after the run.</summary>
+    private sealed class HtmlReplayResult(string run, StoredScene scene, IReadOnlyList<RecordedFrame> frames) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = OfflineReplayExport.ContentType;
+            response.Headers.CacheControl = "no-store";
+
+            // The file runs its own inline script and style, which the server's usual policy forbids.
+            response.Headers.ContentSecurityPolicy = OfflineReplayExport.ContentSecurityPolicy;
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(run + ".html");
+            response.Headers.ContentDisposition = disposition.ToString();
+            return new OfflineReplayExport().WriteAsync(response.BodyWriter, scene, frames.Select(frame => (frame.TimeMs, frame.Frame.Utf8Json)), httpContext.RequestAborted);
         }
     }
 }

@@ -51,9 +51,16 @@ internal static class RunsApi
         [property: JsonPropertyName("frames_per_second")] double FramesPerSecond,
         [property: JsonPropertyName("bytes_per_frame")] long BytesPerFrame,
         [property: JsonPropertyName("has_scene")] bool HasScene,
-        [property: JsonPropertyName("last_frame_ms")] long? LastFrameMs)
+        [property: JsonPropertyName("last_frame_ms")] long? LastFrameMs,
+        [property: JsonPropertyName("history")] HistoryEntry History,
+        [property: JsonPropertyName("replaying")] bool Replaying)
     {
         public static RunEntry Of(RunSummary run) =>
-            new(run.Name, run.Viewers, run.Streamers, run.FramesPerSecond, run.BytesPerFrame, run.HasScene, run.LastFrameUnixMs);
+            new(run.Name, run.Viewers, run.Streamers, run.FramesPerSecond, run.BytesPerFrame, run.HasScene, run.LastFrameUnixMs, new(run.History.Frames, run.History.Bytes), run.Replaying);
     }
+
+    /// <summary>What the run's history on this instance holds.</summary>
+    private sealed record HistoryEntry(
+        [property: JsonPropertyName("frames")] int Frames,
+        [property: JsonPropertyName("bytes")] long Bytes);
 }

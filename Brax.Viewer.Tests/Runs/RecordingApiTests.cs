@@ -94,6 +94,16 @@ public sealed class RecordingApiTests : IAsyncLifetime
         (await response.Content.ReadAsByteArrayAsync()).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task The_html_recording_of_a_run_without_a_scene_is_404_saying_so()
+    {
+        await StreamNumberedAsync(_server, "rec-no-scene", 3);
+        using var response = await Http.GetAsync("api/runs/rec-no-scene/recording?format=html");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await response.Content.ReadFromJsonAsync<ErrorBody>())!.Message.Should().Contain("no scene");
+    }
+
     [Theory]
     [InlineData("api/runs/r/recording?from=soon", "'from'")]
     [InlineData("api/runs/r/recording?to=1.5", "'to'")]

@@ -44,6 +44,29 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_runs_history_and_a_replay_into_it_show_in_its_listing()
+    {
+        const string run = "kept";
+        var sent = Enumerable.Range(0, 12).Select(number => TestFrames.Numbered(number)).ToList();
+        await RecordingApiTests.StreamNumberedAsync(_server, run, sent.Count, first: 0);
+        var listed = (await _server.ListedAsync(run))!;
+        listed["history"]!["frames"]!.GetValue<int>().Should().Be(sent.Count);
+        listed["history"]!["bytes"]!.GetValue<long>().Should().Be(sent.Sum(frame => (long)Encoding.UTF8.GetByteCount(frame)), "the history holds each frame's bytes once");
+        listed["replaying"]!.GetValue<bool>().Should().BeFalse();
+
+        // Two frames a minute apart: the replay runs until it is cancelled.
+        var recording = ReplayApiTests.RecordingOf([0, 60_000], sent[..2]);
+        using (var content = new StringContent(recording, Encoding.UTF8, "application/x-ndjson"))
+        {
+            (await _server.Client.PostAsync("api/runs/replayed-into/replay", content)).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        (await _server.FindRunAsync("replayed-into"))!["replaying"]!.GetValue<bool>().Should().BeTrue("a replay runs into the run");
+        (await _server.Client.DeleteAsync("api/runs/replayed-into/replay")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await _server.FindRunAsync("replayed-into"))!["replaying"]!.GetValue<bool>().Should().BeFalse("the replay was cancelled; the run stays listed for its history");
+    }
+
+    [Fact]
     public async Task Frame_rate_mean_size_and_newest_frame_time_describe_the_stream()
     {
         const string run = "measured";
@@ -80,7 +103,7 @@ public sealed class RunsApiTests : IAsyncLifetime
 
         var listed = await _server.ListedAsync(run);
 
-        JsonNode.DeepEquals(listed, JsonNode.Parse("""{"name":"quiet","viewers":1,"streamers":0,"frames_per_second":0,"bytes_per_frame":0,"has_scene":false,"last_frame_ms":null}""")).Should().BeTrue(listed!.ToJsonString());
+        JsonNode.DeepEquals(listed, JsonNode.Parse("""{"name":"quiet","viewers":1,"streamers":0,"frames_per_second":0,"bytes_per_frame":0,"has_scene":false,"last_frame_ms":null,"history":{"frames":0,"bytes":0},"replaying":false}""")).Should().BeTrue(listed!.ToJsonString());
     }
 
     [Fact]

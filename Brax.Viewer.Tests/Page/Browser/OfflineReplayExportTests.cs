@@ -109,6 +109,44 @@ public sealed class OfflineReplayExportTests : IAsyncLifetime
         replay.AssertOffline(path);
     }
 
+    [Fact]
+    public async Task The_servers_html_recording_of_a_streamed_run_replays_it_offline()
+    {
+        await using var server = await ViewerTestServer.StartAsync();
+        var frames = BraxFixtures.Frames("cartpole_batched4");
+        using var scene = new ByteArrayContent(BraxFixtures.System("cartpole_batched4"));
+        scene.Headers.ContentType = new("application/json");
+        (await server.Client.PutAsync("api/runs/exported/system", scene)).EnsureSuccessStatusCode();
+        await using (var streamer = await RawClient.ConnectAsync(server.WebSocket("ws/frame?is_streamer=true&run=exported")))
+        {
+            foreach (var frame in frames)
+            {
+                await streamer.SendAsync(frame);
+            }
+
+            await Runs.RecordingApiTests.HistoryHoldsAsync(server, "exported", frames.Length);
+        }
+
+        using var response = await server.Client.GetAsync("api/runs/exported/recording?format=html");
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        response.Content.Headers.ContentDisposition!.DispositionType.Should().Be("attachment");
+        response.Content.Headers.ContentDisposition.FileNameStar.Should().Be("exported.html");
+        response.Headers.GetValues("Content-Security-Policy").Should().Equal([OfflineReplayExport.ContentSecurityPolicy], "the file's own policy replaces the server's, which forbids its inline script");
+        var path = Path.Combine(ChromiumFixture.ArtifactsDirectory, "replay-from-server.html");
+        await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
+
+        await using var replay = await ReplaySession.OpenAsync(_browser, path);
+        var links = BraxFixtures.Links("cartpole_batched4");
+        (await replay.PosesAsync()).Should().HaveCount(links, "the run's scene is inlined");
+        (await replay.TimelineAsync()).GetProperty("frames").GetInt32().Should().Be(frames.Length, "every frame of the run's history is inlined");
+        await replay.Page.GetByLabel("Speed").SelectOptionAsync("4");
+        await replay.Page.Keyboard.PressAsync(" ");
+        await replay.WaitForAsync($"window.braxReplay.timeline.mode === 'paused' && window.braxReplay.timeline.seq === {frames.Length - 1}", 20_000);
+        await AssertShowsAsync(replay, frames, links, "the replay ends at the run's last frame of every env");
+        replay.AssertOffline(path);
+    }
+
     /// <summary>Writes the fixture's export through a pipe into a file beside the screenshots.</summary>
     private static async Task<string> ExportAsync(string scene, bool withInfo, byte[]? system = null)
     {

@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Brax.Viewer.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Brax.Viewer.Tests.Page.Browser;
 
@@ -39,7 +34,7 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
         (await page.PosesAsync()).Should().BeEquivalentTo(held, "frames that arrive during a pause are kept, not shown");
         (await TimelineAsync(page)).GetProperty("seq").GetInt32().Should().Be(paused.GetProperty("seq").GetInt32());
         (await page.Page.Locator("#timeline-play").TextContentAsync()).Should().Be("Play");
-        page.AssertClean(Server.BaseUri, RecordingNotThere);
+        page.AssertClean(Server.BaseUri);
     }
 
     [Fact]
@@ -71,7 +66,7 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
             Math.Abs(Math.Abs(Dot(poses[link].Rot, Numbers(expected.GetProperty("rot")[link]))) - 1).Should().BeLessThan(1e-9);
         }
 
-        page.AssertClean(Server.BaseUri, RecordingNotThere);
+        page.AssertClean(Server.BaseUri);
     }
 
     [Fact]
@@ -93,7 +88,7 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
         four.Pace.Should().BeInRange(4 * 0.8, 4 * 1.2, "at 4× a second plays four seconds of the stream");
         quarter.Frames.Should().BePositive("playing shows frame after frame");
         four.Frames.Should().BeGreaterThan(quarter.Frames * 4, "at 4× the same second shows many times the frames");
-        page.AssertClean(Server.BaseUri, RecordingNotThere);
+        page.AssertClean(Server.BaseUri);
     }
 
     [Fact]
@@ -124,7 +119,7 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
         (await page.Page.Locator("#timeline-time").TextContentAsync()).Should().Be("live");
         await streamer.SendAsync(PacedStream.Frame(last + 7));
         await page.WaitForAsync($"Math.abs(window.braxViewer.poses()[0].pos[0] - {(last + 7) * PacedStream.Step}) < 1e-9", 5000);
-        page.AssertClean(Server.BaseUri, RecordingNotThere);
+        page.AssertClean(Server.BaseUri);
     }
 
     [Fact]
@@ -173,7 +168,7 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
             poses[link].Pos.Should().Equal(pos, Close, "link {0} shows its env's newest frame up to the scrub", link);
         }
 
-        page.AssertClean(Server.BaseUri, RecordingNotThere);
+        page.AssertClean(Server.BaseUri);
     }
 
     [Fact]
@@ -207,18 +202,14 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
     {
         const string run = "backfill";
         const int before = 100;
-        // Stands in for the server's recording until it keeps one: the same frames, as JSON Lines.
-        // A server with recordings answers before this is reached, with what it recorded of the same stream.
-        var recording = new RecordingStandIn(run, before);
-        await using var server = await ViewerTestServer.StartAsync(configure: builder => builder.Services.AddSingleton<IStartupFilter>(recording));
+        // The server records the frames sent before the page opens; the page's first pause asks for them.
+        await using var server = await ViewerTestServer.StartAsync();
         await ViewerPageTests.PutSceneAsync(server, run, BraxFixtures.System("cartpole"));
         using var streamer = await RawStreamer.ConnectAsync(server.BaseUri, run);
         for (var i = 0; i < before; i++)
         {
             await streamer.SendAsync(PacedStream.Frame(i));
         }
-
-        recording.SentAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, server.Http($"/?run={run}"));
         await page.WaitForViewerAsync();
@@ -243,41 +234,6 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
         await page.Page.Locator("#timeline-scrub").FillAsync(state.GetProperty("oldestSeq").GetInt32().ToString(CultureInfo.InvariantCulture));
         await page.WaitForAsync("window.braxViewer.poses()[0].pos[0] === 0", 5000);
         page.AssertClean(server.BaseUri);
-    }
-
-    /// <summary>
-    /// Until the server keeps recordings, the first pause asks for one and gets 404, which Chromium
-    /// logs; the timeline then uses the page's own frames.
-    /// </summary>
-    internal static bool RecordingNotThere(string error)
-        => error.Contains("status of 404", StringComparison.Ordinal) && error.Contains("/recording", StringComparison.Ordinal);
-
-    /// <summary>GET /api/runs/{run}/recording after the server's own routes: frames 0 … count−1 of <see cref="PacedStream"/>, 1 ms apart, ending when they were sent.</summary>
-    private sealed class RecordingStandIn(string run, int count) : IStartupFilter
-    {
-        public long SentAtMs { get; set; }
-
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            next(app);
-            app.Run(async http =>
-            {
-                if (http.Request.Path != $"/api/runs/{run}/recording")
-                {
-                    http.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return;
-                }
-
-                var lines = new StringBuilder();
-                for (var i = 0; i < count; i++)
-                {
-                    lines.Append(CultureInfo.InvariantCulture, $"{{\"t\":{SentAtMs - (count - 1 - i)},\"frame\":{PacedStream.Frame(i)}}}\n");
-                }
-
-                http.Response.ContentType = "application/jsonl";
-                await http.Response.WriteAsync(lines.ToString());
-            });
-        };
     }
 
     private async Task<ViewerPageSession> OpenAsync(string run)
