@@ -13,6 +13,7 @@ namespace Brax.Viewer.LoadGen.Scenarios;
 /// </summary>
 internal sealed class Comparison(RunSettings settings, int rounds, string? serverCpu, Func<Scenario, Scenario> adjust)
 {
+    private const double MinimumWarmupSeconds = 20;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The scenarios run against both servers, by target; t3's SignalR viewers are ours alone.</summary>
@@ -37,7 +38,7 @@ internal sealed class Comparison(RunSettings settings, int rounds, string? serve
             var results = new Dictionary<string, (Report? Node, Report Ours)>();
             foreach (var (name, withNode) in Runs)
             {
-                var scenario = adjust(ScenarioCatalog.Find(name)!);
+                var scenario = Steady(adjust(ScenarioCatalog.Find(name)!));
                 var node = withNode ? await RunAsync(scenario, node: true, round, cancellationToken) : null;
                 var ours = await RunAsync(scenario, node: false, round, cancellationToken);
                 results[name] = (node, ours);
@@ -60,6 +61,14 @@ internal sealed class Comparison(RunSettings settings, int rounds, string? serve
         Console.WriteLine($"reports: {Path.Combine(settings.OutputDirectory, "compare.md")}, compare.json");
         return verdicts.All(v => v.Met);
     }
+
+    /// <summary>
+    /// Both servers are compared in their steady state: the .NET server's tiered compilation of the
+    /// frame path takes 15-25 s at these rates (28% of its CPU in a t4 window from 10 s to 25 s),
+    /// V8's much less, so a short warm-up would charge start-up to ours.
+    /// </summary>
+    private static Scenario Steady(Scenario scenario) =>
+        scenario with { WarmupSeconds = Math.Max(scenario.WarmupSeconds, MinimumWarmupSeconds) };
 
     /// <summary>Where the processes run; the generator is pinned by whoever started it (bench/run.sh --compare).</summary>
     private string Pinning()
