@@ -32,7 +32,9 @@ internal static class RawRecords
         // A handed-over message is one record: its length is known, so a megabyte is never scanned for its end.
         if (input.Start.GetObject() is HandedOverMessage { Next: not null } message && input.Start.GetInteger() == 0)
         {
-            record = input.Slice(0, message.Memory.Length);
+            // Start and end in the message's own segment: one segment, as the record's readers expect
+            // (a slice could end at the separator's start instead, an empty second segment).
+            record = new ReadOnlySequence<byte>(message, 0, message, message.Memory.Length);
             input = input.Slice(message.Memory.Length + 1);
             return true;
         }
