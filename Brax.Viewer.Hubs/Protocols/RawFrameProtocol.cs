@@ -22,7 +22,9 @@ internal sealed class RawFrameProtocol(BadInputLog badInput)
 
     protected override bool TryTranslate(ReadOnlySequence<byte> record, [NotNullWhen(true)] out object? argument, [NotNullWhen(false)] out string? error)
     {
-        var valid = Frame.TryWrap(record.ToArray(), out var frame, out error);
+        // A message the shim handed over is the frame's own array from here on: no copy of a megabyte per frame.
+        var bytes = RawRecords.TryTakeArray(record, out var handedOver) ? handedOver : record.ToArray();
+        var valid = Frame.TryWrap(bytes, out var frame, out error);
         argument = frame;
         return valid;
     }

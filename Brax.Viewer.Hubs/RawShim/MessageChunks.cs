@@ -63,6 +63,21 @@ internal sealed class MessageChunks
         }
     }
 
+    /// <summary>The kept bytes in one array of their own size (not cleared first: every byte is written).</summary>
+    public byte[] ToArray()
+    {
+        var whole = GC.AllocateUninitializedArray<byte>(checked((int)Length));
+        var at = 0;
+        for (var i = 0; i < _chunks.Count; i++)
+        {
+            var used = Used(i);
+            used.CopyTo(whole.AsSpan(at));
+            at += used.Length;
+        }
+
+        return whole;
+    }
+
     /// <summary>Gives every chunk back to the pool.</summary>
     public void Clear()
     {

@@ -28,7 +28,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
     private readonly MessageChunks? _received;
     private readonly ILogger _logger;
     private readonly BadInputLog _badInput;
-    private readonly Pipe _input = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly ReceivedMessageReader _input = new();
     private readonly WebSocketMessageWriter _output;
     private readonly DefaultConnectionContext _connection;
     private HubDiagnostics? _diagnostics;
@@ -48,7 +48,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
         stream.UnmaskedFrameSeen = () => _ = Task.Run(FailUnmaskedAsync);
         _connection = new DefaultConnectionContext(http.Connection.Id + ":" + http.TraceIdentifier)
         {
-            Transport = new DuplexPipe(_input.Reader, _output),
+            Transport = new DuplexPipe(_input, _output),
             User = http.User,
         };
 
@@ -68,10 +68,10 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
         diagnostics.RawSocketOpened();
         try
         {
-            await WriteHandshakeAsync();
             using var keptAlive = keepAlive.Add(_stream, Abort);
             using var onAbort = _connection.ConnectionClosed.Register(static s => ((RawWebSocketSession)s!).Abort(), this);
             using var onStopping = serverStopping.Register(() => _ = CloseAsync(WebSocketCloseStatus.EndpointUnavailable, shutdownCloseTimeout));
+            _input.Offer(Handshake());
             var receiving = _receiving = ReceiveAsync();
             await hub.OnConnectedAsync(_connection);
             if (_output.HandshakeError is { } refusal)
@@ -117,11 +117,8 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
     }
 
     // The hub connection starts with a SignalR handshake naming the raw protocol; the client never sees it.
-    private ValueTask<FlushResult> WriteHandshakeAsync()
-    {
-        _input.Writer.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"protocol\":\"{_endpoint.ProtocolName}\",\"version\":1}}\u001e"));
-        return _input.Writer.FlushAsync();
-    }
+    // The reader adds the record separator.
+    private byte[] Handshake() => System.Text.Encoding.UTF8.GetBytes($"{{\"protocol\":\"{_endpoint.ProtocolName}\",\"version\":1}}");
 
     private async Task ReceiveAsync()
     {
@@ -145,7 +142,7 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
         finally
         {
             // Ends the hub connection: the hub sees its input complete and runs OnDisconnectedAsync.
-            await _input.Writer.CompleteAsync();
+            _input.CompleteWriting();
         }
     }
 
@@ -224,10 +221,8 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
                 return true;
             }
 
-            received.CopyTo(_input.Writer);
-            _input.Writer.Write([RawRecords.Separator]);
-            var flushed = await _input.Writer.FlushAsync();
-            return !flushed.IsCompleted;
+            // One copy into an array of the message's own size, handed to the hub: a valid frame keeps it.
+            return await _input.WriteMessageAsync(received.ToArray());
         }
         finally
         {

@@ -166,6 +166,21 @@ public sealed class RawControlProtocolTests : IDisposable
 
     private static string Records(params string[] texts) => string.Concat(texts.Select(text => text + "\u001e"));
 
+    [Theory]
+    [InlineData("""{"type":"toggle_render","enabled":tru""")]
+    [InlineData("""{"type":"toggle_render","enabled":nul""")]
+    [InlineData("""{"type":"toggle_render","enabled":true}""")]
+    public void A_message_handed_over_whole_by_the_shim_is_one_record_read_as_one_segment(string text)
+    {
+        // The shim's own sequence: the message's array, then the separator. Read as two segments
+        // (the second empty), a literal cut at the end made the reader throw, which ended the connection.
+        var sequence = RawRecords.Sequence(Encoding.UTF8.GetBytes(text));
+
+        _protocol.TryParseMessage(ref sequence, new UnusedBinder(), out var message).Should().BeTrue("a whole record always yields a message");
+        sequence.IsEmpty.Should().BeTrue();
+        message.Should().BeOfType(text.EndsWith('}') ? typeof(InvocationMessage) : typeof(InvocationBindingFailureMessage));
+    }
+
     private HubMessage ParseOne(string text)
     {
         var sequence = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Records(text)));

@@ -172,7 +172,7 @@ public class FanOutBenchmarks
     }
 
     /// <summary>A raw viewer's upgraded connection that always has room: writes complete at once and go nowhere.</summary>
-    private sealed class AlwaysReadyStream : Stream
+    internal sealed class AlwaysReadyStream : Stream
     {
         public static long Writes;
 
@@ -206,7 +206,7 @@ public class FanOutBenchmarks
     }
 
     /// <summary>The state a raw viewer's socket reports while open; the shim sends through its stream, not through it.</summary>
-    private sealed class AlwaysOpenWebSocket : WebSocket
+    internal sealed class AlwaysOpenWebSocket : WebSocket
     {
         public override WebSocketCloseStatus? CloseStatus => null;
 

@@ -12,7 +12,12 @@ namespace Brax.Viewer.LoadGen;
 internal static class Program
 {
     private const string Usage = """
-        usage: Brax.Viewer.LoadGen <scenario|all|list> [options]
+        usage: Brax.Viewer.LoadGen <scenario|all|list|--compare> [options]
+          --compare            run t1, t4, t8 and t2 against a Node ws relay (bench/node-relay) and our
+                               server, then t3 against ours, and print each target's ratio; each server
+                               is a fresh process pinned with taskset to --server-cpu
+          --rounds N           with --compare: repeat the whole set N times (default 1)
+          --server-cpu N       with --compare: the core the servers run on (default: the last one)
           --url URL            target a running server instead of starting one
           --server-pid PID     that server's process id, for its CPU and memory
           --server-dll PATH    server to start (default Brax.Viewer.Server/bin/Release/net10.0/Brax.Viewer.Server.dll)
@@ -47,9 +52,10 @@ internal static class Program
         List<Scenario> scenarios;
         RunSettings settings;
         bool check;
+        Comparison? comparison;
         try
         {
-            (scenarios, settings, check) = Parse(args);
+            (scenarios, settings, check, comparison) = Parse(args);
         }
         catch (ArgumentException ex)
         {
@@ -67,6 +73,12 @@ internal static class Program
             cancel.Cancel();
         };
 
+        if (comparison is not null)
+        {
+            var allMet = await comparison.RunAsync(cancel.Token);
+            return check && !allMet ? 1 : 0;
+        }
+
         var met = true;
         foreach (var scenario in scenarios)
         {
@@ -83,14 +95,18 @@ internal static class Program
         return check && !met ? 1 : 0;
     }
 
-    private static (List<Scenario> Scenarios, RunSettings Settings, bool Check) Parse(string[] args)
+    private static (List<Scenario> Scenarios, RunSettings Settings, bool Check, Comparison? Comparison) Parse(string[] args)
     {
-        var scenarios = args[0] == "all"
-            ? ScenarioCatalog.All.Where(s => s.Name != "smoke").ToList()
+        var compare = args[0] == "--compare";
+        var scenarios = compare ? []
+            : args[0] == "all" ? ScenarioCatalog.All.Where(s => s.Name != "smoke").ToList()
             : [ScenarioCatalog.Find(args[0]) ?? throw new ArgumentException($"unknown scenario '{args[0]}' (try 'list')")];
         var settings = new RunSettings { Log = Console.Out };
         var check = false;
         var serverArgs = new List<string>();
+        var rounds = 1;
+        var serverCpu = TasksetAvailable() ? LastOnlineCpu() : null;
+        Func<Scenario, Scenario> adjust = s => s;
         for (var i = 1; i < args.Length; i++)
         {
             var (name, inline) = args[i].Split('=', 2) is [var n, var inlineValue] ? (n, inlineValue) : (args[i], null);
@@ -114,6 +130,8 @@ internal static class Program
                 case "--out": settings = settings with { OutputDirectory = Value() }; break;
                 case "--fixture": settings = settings with { FixturePath = Value() }; break;
                 case "--check": check = true; break;
+                case "--rounds": rounds = Int(); break;
+                case "--server-cpu": serverCpu = Value(); break;
                 case "--raw": { var v = Int(); change = s => s with { RawViewers = v }; break; }
                 case "--json": { var v = Int(); change = s => s with { JsonViewers = v }; break; }
                 case "--msgpack": { var v = Int(); change = s => s with { MessagePackViewers = v }; break; }
@@ -131,14 +149,25 @@ internal static class Program
             if (change is not null)
             {
                 scenarios = scenarios.Select(change).ToList();
+                var before = adjust;
+                adjust = s => change(before(s));
             }
         }
 
         if (serverArgs.Count > 0)
         {
             scenarios = scenarios.Select(s => s with { ServerArgs = [.. s.ServerArgs, .. serverArgs] }).ToList();
+            var before = adjust;
+            adjust = s => before(s) with { ServerArgs = [.. s.ServerArgs, .. serverArgs] };
         }
 
-        return (scenarios, settings, check);
+        return (scenarios, settings, check, compare ? new Comparison(settings, rounds, serverCpu, adjust) : null);
     }
+
+    private static bool TasksetAvailable() =>
+        LastOnlineCpu() is not (null or "0") && (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, "taskset")));
+
+    // The machine's cores, not this process's: when pinned, Environment.ProcessorCount counts only the pinned one.
+    private static string? LastOnlineCpu() =>
+        File.Exists("/sys/devices/system/cpu/online") ? File.ReadAllText("/sys/devices/system/cpu/online").Trim().Split(',', '-')[^1] : null;
 }

@@ -83,15 +83,29 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             throw new FileNotFoundException($"server not built: {dll} (dotnet build -c Release Brax.Viewer.Server)", dll);
         }
 
-        var start = new ProcessStartInfo("dotnet")
+        return await StartCommandAsync(["dotnet", dll, .. arguments], Path.GetDirectoryName(dll)!, environment, logPath, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="command"/> (a program and its arguments, e.g. <c>taskset -c 1 node relay.mjs</c>)
+    /// in <paramref name="workingDirectory"/> and returns once it logs <c>Now listening on: http://…</c>,
+    /// as <see cref="StartAsync"/> does for the server.
+    /// </summary>
+    public static async Task<ServerProcess> StartCommandAsync(
+        IReadOnlyList<string> command,
+        string workingDirectory,
+        IEnumerable<KeyValuePair<string, string>>? environment = null,
+        string? logPath = null,
+        CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
+        foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }

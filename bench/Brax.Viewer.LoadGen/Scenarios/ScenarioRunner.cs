@@ -73,7 +73,7 @@ internal sealed class ScenarioRunner(Scenario scenario, RunSettings settings)
     }
 
     /// <summary>A free loopback port, the scenario's own arguments last so they can override.</summary>
-    private static IEnumerable<string> ServerArguments(Scenario scenario) =>
+    internal static IEnumerable<string> ServerArguments(Scenario scenario) =>
     [
         "--urls", "http://127.0.0.1:0",
 
