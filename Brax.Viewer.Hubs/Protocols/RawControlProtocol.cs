@@ -44,13 +44,16 @@ internal sealed class RawControlProtocol(BadInputLog badInput)
         enabled = false;
         string? type = null;
         bool? value = null;
-        if (JsonText.Problem(record.IsSingleSegment ? record.FirstSpan : record.ToArray()) is { } textProblem)
+        // Read from one span: a control message is small, and the reader over a sequence whose last
+        // segment is empty (a record sliced at a segment's end) can fail with other than JsonException.
+        ReadOnlySpan<byte> text = record.IsSingleSegment ? record.FirstSpan : record.ToArray();
+        if (JsonText.Problem(text) is { } textProblem)
         {
             error = textProblem;
             return false;
         }
 
-        var reader = new Utf8JsonReader(record);
+        var reader = new Utf8JsonReader(text);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)

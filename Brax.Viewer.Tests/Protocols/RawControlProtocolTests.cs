@@ -67,6 +67,23 @@ public sealed class RawControlProtocolTests : IDisposable
     }
 
     [Theory]
+    [InlineData("""{"type":"toggle_render","enabled":tru""")]
+    [InlineData("""{"type":"toggle_render","enabled":true""")]
+    [InlineData("""{"type":"toggle_render","enabled":true} trailing""")]
+    [InlineData("""{"type":"toggle_render","enabled":{"value":[1,""")]
+    [InlineData("""  """)]
+    public void A_bad_record_split_across_segments_is_a_binding_failure_not_an_exception(string text)
+    {
+        // Split one byte per segment, the record ends where the separator's segment starts: an empty last segment.
+        var sequence = OneSegmentPerByte(Encoding.UTF8.GetBytes(Records(text)));
+
+        _protocol.TryParseMessage(ref sequence, new UnusedBinder(), out var message).Should().BeTrue();
+
+        message.Should().BeOfType<InvocationBindingFailureMessage>();
+        sequence.IsEmpty.Should().BeTrue();
+    }
+
+    [Theory]
     [InlineData("""{"type":"toggle_render","enabled":"true"}""", "\"enabled\" must be a JSON boolean")]
     [InlineData("""{"type":"toggle_render","enabled":1}""", "\"enabled\" must be a JSON boolean")]
     [InlineData("""{"type":"toggle_render","enabled":null}""", "\"enabled\" must be a JSON boolean")]
