@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Brax.Viewer.Client;
 using Brax.Viewer.Hubs.Fanout;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Hosting;
 
 namespace Brax.Viewer.Hubs;
 
@@ -11,84 +10,53 @@ namespace Brax.Viewer.Hubs;
 /// once per <see cref="Period"/> per run: a page opening or a hundred viewers leaving at once is one
 /// message, not one per viewer. A trainer uses it to stop rendering when nobody watches.
 /// </summary>
-internal sealed class ViewerCountAnnouncer : IHostedService, IDisposable
+internal sealed class ViewerCountAnnouncer : PeriodicPasses
 {
     /// <summary>How often changed counts are told.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 
     private readonly IViewerCounts _counts;
     private readonly IHubContext<ControlHub> _control;
-    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, byte> _changed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _told = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _announcing = new(1, 1);
-    private ITimer? _timer;
 
     public ViewerCountAnnouncer(IViewerCounts counts, IHubContext<ControlHub> control, TimeProvider time)
+        : base(time)
     {
         _counts = counts;
         _control = control;
-        _time = time;
         counts.Changed += group => _changed.TryAdd(group, 0);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _timer = _time.CreateTimer(_ => _ = AnnounceAsync(), null, Period, Period);
-        return Task.CompletedTask;
-    }
+    protected override TimeSpan Interval => Period;
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    // One pass at a time (PeriodicPasses): a slow count (Redis) must not let passes overlap and tell counts out of order.
+    protected override async Task PassOnceAsync()
     {
-        _timer?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        _timer?.Dispose();
-        _announcing.Dispose();
-    }
-
-    private async Task AnnounceAsync()
-    {
-        // One pass at a time: a slow count (Redis) must not let passes overlap and tell counts out of order.
-        if (!_announcing.Wait(0))
+        foreach (var group in _changed.Keys)
         {
-            return;
-        }
-
-        try
-        {
-            foreach (var group in _changed.Keys)
+            _changed.TryRemove(group, out _);
+            if (!HubGroups.TryRunOfFrameViewers(group, out var run))
             {
-                _changed.TryRemove(group, out _);
-                if (!HubGroups.TryRunOfFrameViewers(group, out var run))
-                {
-                    continue;
-                }
-
-                var count = await _counts.CountAsync(group);
-                if (_told.TryGetValue(run, out var told) ? told == count : count == 0)
-                {
-                    continue;
-                }
-
-                if (count == 0)
-                {
-                    _told.Remove(run);
-                }
-                else
-                {
-                    _told[run] = count;
-                }
-
-                await _control.Clients.Group(HubGroups.Control(run)).SendAsync(ControlHubContract.ViewerCount, count);
+                continue;
             }
-        }
-        finally
-        {
-            _announcing.Release();
+
+            var count = await _counts.CountAsync(group);
+            if (_told.TryGetValue(run, out var told) ? told == count : count == 0)
+            {
+                continue;
+            }
+
+            if (count == 0)
+            {
+                _told.Remove(run);
+            }
+            else
+            {
+                _told[run] = count;
+            }
+
+            await _control.Clients.Group(HubGroups.Control(run)).SendAsync(ControlHubContract.ViewerCount, count);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Brax.Viewer.Hubs.Fanout;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,52 +10,27 @@ namespace Brax.Viewer.Hubs.Runs;
 /// the server remembers of runs is bounded by the connections it admits and the runs streamed to
 /// lately, never by every name ever used.
 /// </summary>
-internal sealed partial class IdleRunSweep : IHostedService, IDisposable
+internal sealed partial class IdleRunSweep : PeriodicPasses
 {
     private readonly RunFrameStatistics _frames;
     private readonly IRunClientCounts _clients;
-    private readonly TimeProvider _time;
     private readonly ILogger<IdleRunSweep> _logger;
     private readonly TimeSpan _idle;
-    private readonly SemaphoreSlim _sweeping = new(1, 1);
-    private ITimer? _timer;
 
     public IdleRunSweep(RunFrameStatistics frames, IRunClientCounts clients, IOptions<FanoutOptions> options, TimeProvider time, ILogger<IdleRunSweep> logger)
+        : base(time)
     {
         _frames = frames;
         _clients = clients;
-        _time = time;
         _logger = logger;
         _idle = options.Value.IdleRunTimeout;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // A few passes per timeout, so a run goes within 1.25 timeouts; at most one pass per 5 s for long timeouts.
-        var period = TimeSpan.FromTicks(Math.Clamp(_idle.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond * 5));
-        _timer = _time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
-        return Task.CompletedTask;
-    }
+    // A few passes per timeout, so a run goes within 1.25 timeouts; at most one pass per 5 s for long timeouts.
+    protected override TimeSpan Interval => TimeSpan.FromTicks(Math.Clamp(_idle.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond * 5));
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task PassOnceAsync()
     {
-        _timer?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        _timer?.Dispose();
-        _sweeping.Dispose();
-    }
-
-    private async Task SweepAsync()
-    {
-        if (!_sweeping.Wait(0))
-        {
-            return;
-        }
-
         try
         {
             // A run with clients keeps its statistics however long its streamer pauses: it is listed anyway.
@@ -71,10 +45,6 @@ internal sealed partial class IdleRunSweep : IHostedService, IDisposable
 #pragma warning restore CA1031
         {
             Log.SweepFailed(_logger, ex);
-        }
-        finally
-        {
-            _sweeping.Release();
         }
     }
 
