@@ -63,7 +63,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
             {
                 http.Response.ContentType = OfflineReplayExport.ContentType;
                 http.Response.Headers[HeaderNames.ContentSecurityPolicy] = OfflineReplayExport.ContentSecurityPolicy;
-                await new OfflineReplayExport().WriteAsync(http.Response.BodyWriter, "{}"u8.ToArray(), [], http.RequestAborted);
+                await OfflineReplayExport.WriteAsync(http.Response.BodyWriter, "{}"u8.ToArray(), [], http.RequestAborted);
             });
         };
     }

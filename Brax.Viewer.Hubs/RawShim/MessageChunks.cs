@@ -54,15 +54,6 @@ internal sealed class MessageChunks
         return false;
     }
 
-    /// <summary>Writes the kept bytes to <paramref name="writer"/>.</summary>
-    public void CopyTo(IBufferWriter<byte> writer)
-    {
-        for (var i = 0; i < _chunks.Count; i++)
-        {
-            writer.Write(Used(i));
-        }
-    }
-
     /// <summary>The kept bytes in one array of their own size (not cleared first: every byte is written).</summary>
     public byte[] ToArray()
     {

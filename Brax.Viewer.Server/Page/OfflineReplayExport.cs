@@ -18,7 +18,7 @@ namespace Brax.Viewer.Server.Page;
 /// response that carries the file must send <see cref="ContentSecurityPolicy"/> instead of the
 /// server's usual policy, which allows no inline script.
 /// </remarks>
-public sealed partial class OfflineReplayExport
+public static partial class OfflineReplayExport
 {
     /// <summary>The content type of the file.</summary>
     public const string ContentType = "text/html; charset=utf-8";
@@ -47,7 +47,7 @@ public sealed partial class OfflineReplayExport
     /// <param name="sceneJson">The system JSON as stored (UTF-8).</param>
     /// <param name="frames">The frames in the order to replay, each with its time (Unix ms) and its JSON text as streamed (UTF-8).</param>
     /// <param name="cancellationToken">Stops the writing.</param>
-    public Task WriteAsync(PipeWriter output, ReadOnlyMemory<byte> sceneJson, IEnumerable<(long TimeMs, ReadOnlyMemory<byte> FrameJson)> frames, CancellationToken cancellationToken)
+    public static Task WriteAsync(PipeWriter output, ReadOnlyMemory<byte> sceneJson, IEnumerable<(long TimeMs, ReadOnlyMemory<byte> FrameJson)> frames, CancellationToken cancellationToken)
         => WriteAsync(output, sceneJson, info: null, frames, cancellationToken);
 
     /// <summary>
@@ -58,7 +58,7 @@ public sealed partial class OfflineReplayExport
     /// <param name="scene">The run's scene.</param>
     /// <param name="frames">The frames in the order to replay, each with its time (Unix ms) and its JSON text as streamed (UTF-8).</param>
     /// <param name="cancellationToken">Stops the writing.</param>
-    public Task WriteAsync(PipeWriter output, StoredScene scene, IEnumerable<(long TimeMs, ReadOnlyMemory<byte> FrameJson)> frames, CancellationToken cancellationToken)
+    public static Task WriteAsync(PipeWriter output, StoredScene scene, IEnumerable<(long TimeMs, ReadOnlyMemory<byte> FrameJson)> frames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scene);
         return WriteAsync(output, scene.Json, scene.Info, frames, cancellationToken);

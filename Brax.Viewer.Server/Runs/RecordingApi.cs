@@ -118,7 +118,7 @@ internal static class RecordingApi
             var disposition = new ContentDispositionHeaderValue("attachment");
             disposition.SetHttpFileName(run + ".html");
             response.Headers.ContentDisposition = disposition.ToString();
-            return new OfflineReplayExport().WriteAsync(response.BodyWriter, scene, frames.Select(frame => (frame.TimeMs, frame.Frame.Utf8Json)), httpContext.RequestAborted);
+            return OfflineReplayExport.WriteAsync(response.BodyWriter, scene, frames.Select(frame => (frame.TimeMs, frame.Frame.Utf8Json)), httpContext.RequestAborted);
         }
     }
 }

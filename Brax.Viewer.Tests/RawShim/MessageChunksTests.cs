@@ -1,4 +1,3 @@
-using System.Buffers;
 using Brax.Viewer.Hubs.RawShim;
 
 namespace Brax.Viewer.Tests.RawShim;
@@ -46,16 +45,12 @@ public sealed class MessageChunksTests
             offset += count;
         }
 
-        var copy = new ArrayBufferWriter<byte>();
-        chunks.CopyTo(copy);
-        copy.WrittenSpan.ToArray().Should().Equal(expected);
+        chunks.ToArray().Should().Equal(expected);
         chunks.Contains(28).Should().BeTrue();
         chunks.Contains(0x1E).Should().BeFalse();
 
         chunks.Clear();
         chunks.Length.Should().Be(0);
-        var empty = new ArrayBufferWriter<byte>();
-        chunks.CopyTo(empty);
-        empty.WrittenCount.Should().Be(0);
+        chunks.ToArray().Should().BeEmpty();
     }
 }

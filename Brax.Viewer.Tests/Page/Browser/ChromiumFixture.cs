@@ -24,6 +24,23 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     public ViewerTestServer Server { get; private set; } = null!;
 
+    /// <summary>Loads <paramref name="scene"/> into <paramref name="run"/> of the shared server and opens the page on the run, its viewer built.</summary>
+    internal async Task<ViewerPageSession> OpenViewerAsync(string run, byte[] scene)
+    {
+        await ViewerPageTests.PutSceneAsync(Server, run, scene);
+        var page = await ViewerPageSession.OpenAsync(Browser, Server.Http($"/?run={run}"));
+        try
+        {
+            await page.WaitForViewerAsync();
+            return page;
+        }
+        catch
+        {
+            await page.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Screenshots kept from the run (bin/.../artifacts/screenshots).</summary>
     public static string ArtifactsDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots")).FullName;
 

@@ -158,16 +158,15 @@ public sealed class OfflineReplayExportTests : IAsyncLifetime
         await using (var file = File.Create(path))
         {
             var output = PipeWriter.Create(file);
-            var export = new OfflineReplayExport();
             if (withInfo)
             {
                 var links = BraxFixtures.Links(scene);
                 int? envs = scene == "cartpole_batched4" ? 4 : null;
-                await export.WriteAsync(output, new StoredScene(system, new SceneInfo("t", links, envs, envs is { } n ? links / n : null, system.Length)), frames, CancellationToken.None);
+                await OfflineReplayExport.WriteAsync(output, new StoredScene(system, new SceneInfo("t", links, envs, envs is { } n ? links / n : null, system.Length)), frames, CancellationToken.None);
             }
             else
             {
-                await export.WriteAsync(output, system, frames, CancellationToken.None);
+                await OfflineReplayExport.WriteAsync(output, system, frames, CancellationToken.None);
             }
 
             await output.CompleteAsync();

@@ -24,10 +24,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
     public async Task Each_fixture_scene_renders_at_its_first_state(string scene)
     {
         var run = "render-" + scene;
-        await PutSceneAsync(Server, run, BraxFixtures.System(scene));
-        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http($"/?run={run}"));
-
-        await page.WaitForViewerAsync();
+        await using var page = await chromium.OpenViewerAsync(run, BraxFixtures.System(scene));
         var image = await page.ScreenshotAsync("scene-" + scene);
         var poses = await page.PosesAsync();
 
@@ -55,9 +52,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
     public async Task Streamed_fixture_frames_move_the_bodies_as_the_frames_say(string scene)
     {
         var run = "stream-" + scene;
-        await PutSceneAsync(Server, run, BraxFixtures.System(scene));
-        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http($"/?run={run}"));
-        await page.WaitForViewerAsync();
+        await using var page = await chromium.OpenViewerAsync(run, BraxFixtures.System(scene));
         await page.WaitForConnectedAsync();
         var before = await page.PosesAsync();
         var frames = BraxFixtures.Frames(scene);
@@ -137,9 +132,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
     public async Task New_scene_replaces_the_shown_one_without_a_reload()
     {
         const string run = "replace";
-        await PutSceneAsync(Server, run, BraxFixtures.System("cartpole"));
-        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http($"/?run={run}"));
-        await page.WaitForViewerAsync();
+        await using var page = await chromium.OpenViewerAsync(run, BraxFixtures.System("cartpole"));
         await page.EvalAsync<int>("window.__sameDocument = 42");
 
         await PutSceneAsync(Server, run, BraxFixtures.System("arm"));
@@ -202,10 +195,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
                        "a/b": [{"name": "Box", "link_idx": 0, "pos": [0, 0, 0], "rot": [1, 0, 0, 0], "rgba": [0.2, 0.4, 0.8, 1], "size": [0.2, 0.2, 0.2]}]},
              "states": {"x": [{"pos": [[0, 0, 0.5]], "rot": [[0, 0, 0, 0]], "name": "Transform"}]}}
             """;
-        await PutSceneAsync(Server, run, System.Text.Encoding.UTF8.GetBytes(scene));
-        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http($"/?run={run}"));
-
-        await page.WaitForViewerAsync();
+        await using var page = await chromium.OpenViewerAsync(run, System.Text.Encoding.UTF8.GetBytes(scene));
 
         (await page.Page.Locator("#notices").TextContentAsync()).Should().Contain("HeightMap");
         (await page.Page.Locator("#notices").IsVisibleAsync()).Should().BeTrue();
@@ -219,9 +209,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
     public async Task Click_selects_a_body_and_the_camera_follows_it()
     {
         const string run = "pick";
-        await PutSceneAsync(Server, run, BraxFixtures.System("ant"));
-        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http($"/?run={run}"));
-        await page.WaitForViewerAsync();
+        await using var page = await chromium.OpenViewerAsync(run, BraxFixtures.System("ant"));
         var torso = await page.Page.EvaluateAsync<JsonElement>("() => window.braxViewer.screenPoint(0)");
 
         await page.Page.Mouse.ClickAsync((float)torso.GetProperty("x").GetDouble(), (float)torso.GetProperty("y").GetDouble());
@@ -236,9 +224,7 @@ public sealed class ViewerPageTests(ChromiumFixture chromium)
     public async Task Capture_saves_a_png_of_the_view()
     {
         const string run = "capture";
-        await PutSceneAsync(Server, run, BraxFixtures.System("arm"));
-        await using var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http($"/?run={run}"));
-        await page.WaitForViewerAsync();
+        await using var page = await chromium.OpenViewerAsync(run, BraxFixtures.System("arm"));
 
         var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.Locator("#capture").ClickAsync());
         var path = Path.Combine(ChromiumFixture.ArtifactsDirectory, "capture-arm.png");

@@ -238,9 +238,7 @@ public sealed class ViewerPageTimelineTests(ChromiumFixture chromium)
 
     private async Task<ViewerPageSession> OpenAsync(string run)
     {
-        await ViewerPageTests.PutSceneAsync(Server, run, BraxFixtures.System("cartpole"));
-        var page = await ViewerPageSession.OpenAsync(chromium.Browser, Server.Http($"/?run={run}"));
-        await page.WaitForViewerAsync();
+        var page = await chromium.OpenViewerAsync(run, BraxFixtures.System("cartpole"));
         await page.WaitForConnectedAsync();
         return page;
     }
