@@ -36,6 +36,22 @@ if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx")
   passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
   failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  if [ "${failed:-0}" -gt 0 ]; then
+    # The console log interleaves servers' output with results; repeat each failure at the end.
+    echo "Failed tests:"
+    /usr/bin/python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if result.get("outcome") != "Failed":
+        continue
+    message = result.findtext(".//t:ErrorInfo/t:Message", "", ns).strip()
+    stack = result.findtext(".//t:ErrorInfo/t:StackTrace", "", ns).strip()
+    print(f"  {result.get('testName')} ({result.get('duration')})")
+    for line in (message.splitlines()[:20] + stack.splitlines()[:8]):
+        print(f"    {line}")
+PY
+  fi
   echo "${passed:-0} passed, ${failed:-0} failed"
   if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
     echo "dotnet test exited with $status although no test failed: a project did not build (see above)"
