@@ -32,6 +32,14 @@ public sealed class ViewerOptions
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Whether frames for raw viewers are written straight to the connection's TCP socket, one
+    /// gather send from the frame's shared array, instead of being copied through Kestrel's output.
+    /// Only on plain HTTP/1.1 connections (never under TLS or HTTP/2), and only once the client has
+    /// answered a ping, which proves that nothing Kestrel holds can be overtaken. Default true.
+    /// </summary>
+    public bool DirectSocketWrites { get; set; } = true;
+
+    /// <summary>
     /// How long the server takes at most to stop: raw sockets are closed with 1001 and get half of it
     /// to answer, SignalR connections are told to close, then whatever is left is cut off. Default 5 s.
     /// </summary>

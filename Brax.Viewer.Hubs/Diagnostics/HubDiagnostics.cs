@@ -15,6 +15,7 @@ public sealed class HubDiagnostics
     // leaves one line every 10 s, which says how many refusals went unlogged before it.
     private readonly LogThrottle[] _refusalLogs = [.. RefusalNames.Select(_ => new LogThrottle(perWindow: 1))];
     private long _rawSockets;
+    private long _rawSocketsWritingDirect;
     private long _streamers;
     private long _frameViewers;
     private long _controlClients;
@@ -25,6 +26,9 @@ public sealed class HubDiagnostics
 
     /// <summary>Raw WebSockets being served on <c>/ws/frame</c> and <c>/ws/control</c>.</summary>
     public long RawSockets => Interlocked.Read(ref _rawSockets);
+
+    /// <summary>Raw viewer sockets whose frames are written straight to the TCP socket (<c>Viewer:DirectSocketWrites</c>).</summary>
+    public long RawSocketsWritingDirect => Interlocked.Read(ref _rawSocketsWritingDirect);
 
     /// <summary>Streamer connections (raw and SignalR) of the frame hub.</summary>
     public long Streamers => Interlocked.Read(ref _streamers);
@@ -78,6 +82,8 @@ public sealed class HubDiagnostics
     internal void RawSocketOpened() => Interlocked.Increment(ref _rawSockets);
 
     internal void RawSocketClosed() => Interlocked.Decrement(ref _rawSockets);
+
+    internal void RawSocketWritesDirect(bool started) => Interlocked.Add(ref _rawSocketsWritingDirect, started ? 1 : -1);
 
     internal void FrameConnected(bool streamer) => Interlocked.Increment(ref streamer ? ref _streamers : ref _frameViewers);
 

@@ -46,6 +46,15 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// (<see cref="InboundFrameHeaders"/>) before it reads any payload; without it, a message over the
 /// limit would still be refused, but only after up to the limit of it had been buffered.
 /// </description></item>
+/// <item><description>
+/// <b>Kestrel shows a plain connection's socket and leaves an upgraded connection's output alone.</b>
+/// On an HTTP/1.1 connection without TLS on Kestrel's socket transport, the request's features hold
+/// <c>IConnectionSocketFeature</c> with that connection's own socket, and after the 101 response
+/// Kestrel writes nothing of its own to an upgraded connection. <see cref="RawSocketStream"/>
+/// relies on both when it moves a viewer's writes onto the socket
+/// (<see cref="RawSocketStream.AllowSocketWrites"/>); without the first it never moves, and
+/// <c>DirectSocketWriteTests</c> would see garbled frames without the second.
+/// </description></item>
 /// </list>
 /// </remarks>
 internal static class FrameworkContract
@@ -66,6 +75,9 @@ internal static class FrameworkContract
         or ConnectionAbortedException
         or OperationCanceledException
         or ObjectDisposedException
+
+        // A direct write (RawSocketStream.SwitchToSocketAsync) to a socket reset or shut down.
+        or System.Net.Sockets.SocketException
 
         // A write after Kestrel completed the connection's output pipe.
         or InvalidOperationException;

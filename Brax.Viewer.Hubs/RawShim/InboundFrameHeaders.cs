@@ -21,6 +21,7 @@ internal sealed class InboundFrameHeaders
     // Messages whose headers may have been read ahead: 125 bytes hold at most 21 masked headers.
     private const int Remembered = 32;
     private const int MaxHeaderLength = 14;
+    private const int PongOpcode = 0xA;
 
     private readonly byte[] _header = new byte[MaxHeaderLength];
     private int _headerLength;
@@ -31,11 +32,31 @@ internal sealed class InboundFrameHeaders
     private long[]? _numbers;
     private long[]? _announced;
 
+    // The pong awaited by ExpectPong: its payload, then the matching state of the pong being read.
+    private long _expectedPong;
+    private bool _awaitingPong;
+    private int _pongPayloadRead = -1;
+    private bool _pongDiffers;
+
     /// <summary>
     /// Whether the client sent a frame without a mask, which RFC 6455 §5.1 forbids: the server must
     /// close the connection. The WebSocket itself does not check it.
     /// </summary>
     public bool SawUnmaskedFrame { get; private set; }
+
+    /// <summary>Whether a pong answering the ping of <see cref="ExpectPong"/> has come.</summary>
+    public bool PongArrived { get; private set; }
+
+    /// <summary>
+    /// Watches for a pong whose payload is the 8 bytes of <paramref name="payload"/>, the answer to
+    /// a ping the server sent with it (RFC 6455 §5.5.3: a pong echoes its ping's payload).
+    /// </summary>
+    public void ExpectPong(long payload)
+    {
+        _expectedPong = payload;
+        _awaitingPong = true;
+        PongArrived = false;
+    }
 
     /// <summary>
     /// Payload bytes announced so far by the frame headers of data message <paramref name="message"/>
@@ -55,6 +76,11 @@ internal sealed class InboundFrameHeaders
             if (_payloadLeft > 0)
             {
                 var skipped = (int)Math.Min(_payloadLeft, bytes.Length);
+                if (_pongPayloadRead >= 0)
+                {
+                    MatchPong(bytes[..skipped]);
+                }
+
                 _payloadLeft -= skipped;
                 bytes = bytes[skipped..];
                 continue;
@@ -66,6 +92,28 @@ internal sealed class InboundFrameHeaders
             {
                 OnHeader();
                 _headerLength = 0;
+            }
+        }
+    }
+
+    // The pong's payload arrives masked with the key at the end of its header (RFC 6455 §5.3).
+    private void MatchPong(ReadOnlySpan<byte> payload)
+    {
+        var maskKey = _header.AsSpan(2, 4);
+        foreach (var masked in payload)
+        {
+            var expected = (byte)(_expectedPong >> (8 * (7 - _pongPayloadRead)));
+            _pongDiffers |= (byte)(masked ^ maskKey[_pongPayloadRead % 4]) != expected;
+            _pongPayloadRead++;
+        }
+
+        if (_pongPayloadRead == sizeof(long))
+        {
+            _pongPayloadRead = -1;
+            if (!_pongDiffers)
+            {
+                _awaitingPong = false;
+                PongArrived = true;
             }
         }
     }
@@ -97,6 +145,9 @@ internal sealed class InboundFrameHeaders
         var opcode = _header[0] & 0x0F;
         if (opcode >= 0x8)
         {
+            // Only a masked pong of the awaited length can answer the ping (an unmasked one fails the connection anyway).
+            _pongPayloadRead = opcode == PongOpcode && _awaitingPong && length == sizeof(long) && (_header[1] & 0x80) != 0 ? 0 : -1;
+            _pongDiffers = false;
             return;
         }
 

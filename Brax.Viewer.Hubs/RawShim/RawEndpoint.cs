@@ -39,13 +39,19 @@ internal sealed record RawEndpoint(string Path, string ProtocolName, long MaxMes
         // Keep-alive comes from the shared sweep, not from a timer in each socket.
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
 
+        var options = services.GetRequiredService<IOptions<ViewerOptions>>().Value;
+        var forwardsInput = ForwardsInput(role);
+
+        // Viewers, the connections whose input is not forwarded, are the ones frames go out to.
+        var directSocket = !forwardsInput && options.DirectSocketWrites ? WebSocketUpgrade.DirectSocket(http) : null;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<RawWebSocketSession>();
-        var session = new RawWebSocketSession(http, socket, stream, this, ForwardsInput(role), logger, services.GetRequiredService<BadInputLog>());
+        var session = new RawWebSocketSession(http, socket, stream, this, forwardsInput, logger, services.GetRequiredService<BadInputLog>());
         await session.RunAsync(
             services.GetRequiredService<HubConnectionHandler<THub>>(),
             services.GetRequiredService<HubDiagnostics>(),
             services.GetRequiredService<KeepAliveSweep>(),
-            services.GetRequiredService<IOptions<ViewerOptions>>().Value.ShutdownTimeout / 2,
+            directSocket,
+            options.ShutdownTimeout / 2,
             services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
     }
 

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Brax.Viewer.Hubs.RawShim;
 
@@ -13,6 +15,18 @@ namespace Brax.Viewer.Hubs.RawShim;
 /// every write, so frames never interleave. It follows the headers of the frames the client sends
 /// (<see cref="InboundFrameHeaders"/>), so a message's announced size is known before its payload.
 /// </summary>
+/// <remarks>
+/// Writes go through Kestrel's output for the connection, which copies them into its pipe in 4 KiB
+/// blocks and sends those from another thread. <see cref="AllowSocketWrites"/> lets a
+/// connection's writes move straight onto its TCP socket: a frame becomes one gather send from its
+/// shared array. The switch must not let a direct write overtake bytes still in Kestrel's pipe (the
+/// 101 response first of all), and a flush through Kestrel completes when the pipe has taken the
+/// bytes, not when the socket has. So the switch writes a ping with an unguessable payload through
+/// Kestrel and waits, writing nothing through Kestrel meanwhile, for the client's pong to echo it:
+/// the client can only have seen the ping once everything before it had left the pipe. A
+/// connection whose client does not answer in time, or whose WebSocket writes a control frame
+/// while the switch waits, keeps writing through Kestrel.
+/// </remarks>
 internal sealed class RawSocketStream(Stream upgraded) : Stream
 {
     // Up to this size a message's header and payload go out in one write (one copy is cheaper than
@@ -28,6 +42,78 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
     private long _pingSentAt;
     private volatile bool _closeSent;
 
+    // Where writes go (see the remarks): Kestrel, or the socket once the switch proved it safe.
+    private int _route = (int)WriteRoute.Kestrel;
+    private Socket? _socket;
+    private TimeSpan _switchTimeout;
+    private bool _switchTried;
+    private TaskCompletionSource? _switchSettled;
+    private GatherSend? _gatherSend;
+
+    private enum WriteRoute
+    {
+        Kestrel,
+        AwaitingPong,
+        Socket,
+    }
+
+    /// <summary>Whether this connection's writes go straight to its socket (see <see cref="AllowSocketWrites"/>).</summary>
+    public bool WritesToSocket => Volatile.Read(ref _route) == (int)WriteRoute.Socket;
+
+    /// <summary>Called once when this connection's writes have moved to its socket.</summary>
+    public Action? SwitchedToSocket { get; set; }
+
+    /// <summary>
+    /// Lets this connection's writes move from Kestrel onto <paramref name="socket"/>, the
+    /// connection's own TCP socket, when the first message over 64 KiB is sent: the messages whose
+    /// copy through Kestrel costs most. Small messages gain nothing from it (measured: the same
+    /// CPU, sent from the fan-out's thread instead of Kestrel's). That message waits for the
+    /// client's pong (see the remarks), at most <paramref name="timeout"/>; without the pong, or
+    /// once Kestrel had to take a write meanwhile, writes stay with Kestrel for good. Only for a
+    /// plain HTTP/1.1 connection: under TLS or HTTP/2 the socket carries other bytes than the frames.
+    /// </summary>
+    public void AllowSocketWrites(Socket socket, TimeSpan timeout)
+    {
+        _socket = socket;
+        _switchTimeout = timeout;
+    }
+
+    private async ValueTask SwitchToSocketAsync()
+    {
+        var payload = Random.Shared.NextInt64();
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_switchTried || _closeSent)
+            {
+                return;
+            }
+
+            _switchTried = true;
+            _switchSettled = settled;
+            _inbound.ExpectPong(payload);
+            Volatile.Write(ref _route, (int)WriteRoute.AwaitingPong);
+            var ping = new byte[10];
+            ping[0] = 0x89;
+            ping[1] = sizeof(long);
+            BinaryPrimitives.WriteInt64BigEndian(ping.AsSpan(2), payload);
+            await upgraded.WriteAsync(ping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
+        {
+            StayWithKestrel();
+            return;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await Task.WhenAny(settled.Task, Task.Delay(_switchTimeout)).ConfigureAwait(false);
+        StayWithKestrel();
+    }
+
     /// <summary>Payload bytes the frame headers of data message <paramref name="message"/> (1 for the first) have announced so far.</summary>
     public long AnnouncedBytes(long message) => _inbound.AnnouncedBytes(message);
 
@@ -41,6 +127,15 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendTextAsync(ReadOnlyMemory<byte> payload)
     {
+        if (payload.Length > CoalesceLimit && _socket is not null && !_switchTried)
+        {
+            await SwitchToSocketAsync().ConfigureAwait(false);
+        }
+        else if (_route == (int)WriteRoute.AwaitingPong)
+        {
+            await _switchSettled!.Task.ConfigureAwait(false);
+        }
+
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -56,7 +151,7 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
                 {
                     var header = WriteHeader(message, payload.Length);
                     payload.Span.CopyTo(message.AsSpan(header));
-                    await upgraded.WriteAsync(message.AsMemory(0, header + payload.Length)).ConfigureAwait(false);
+                    await WriteThroughRouteAsync(message.AsMemory(0, header + payload.Length)).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -68,14 +163,22 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
                 var header = ArrayPool<byte>.Shared.Rent(10);
                 try
                 {
-                    await upgraded.WriteAsync(header.AsMemory(0, WriteHeader(header, payload.Length))).ConfigureAwait(false);
+                    var headerLength = WriteHeader(header, payload.Length);
+                    if (_route == (int)WriteRoute.Socket && MemoryMarshal.TryGetArray(payload, out var shared))
+                    {
+                        _gatherSend ??= new GatherSend();
+                        await _gatherSend.SendAsync(_socket!, new ArraySegment<byte>(header, 0, headerLength), shared).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteThroughRouteAsync(header.AsMemory(0, headerLength)).ConfigureAwait(false);
+                        await WriteThroughRouteAsync(payload).ConfigureAwait(false);
+                    }
                 }
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(header);
                 }
-
-                await upgraded.WriteAsync(payload).ConfigureAwait(false);
             }
         }
         finally
@@ -98,14 +201,15 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
             return now - pingSentAt < timeoutMs;
         }
 
-        // A socket whose last write is still in flight is skipped this round rather than waited for.
-        if (now - lastHeardAt >= intervalMs && !_closeSent && _writeLock.Wait(0))
+        // A socket whose last write is still in flight is skipped this round rather than waited for,
+        // and so is one whose switch to its socket is waiting for the pong to a ping just sent.
+        if (now - lastHeardAt >= intervalMs && !_closeSent && _route != (int)WriteRoute.AwaitingPong && _writeLock.Wait(0))
         {
             Volatile.Write(ref _pingSentAt, now);
             ValueTask write;
             try
             {
-                write = upgraded.WriteAsync(Ping);
+                write = WriteThroughRouteAsync(Ping);
             }
             catch (Exception ex) when (FrameworkContract.IsConnectionGone(ex))
             {
@@ -149,6 +253,12 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
             {
                 UnmaskedFrameSeen?.Invoke();
             }
+
+            if (_inbound.PongArrived && Interlocked.CompareExchange(ref _route, (int)WriteRoute.Socket, (int)WriteRoute.AwaitingPong) == (int)WriteRoute.AwaitingPong)
+            {
+                SwitchedToSocket?.Invoke();
+                _switchSettled!.TrySetResult();
+            }
         }
 
         return read;
@@ -166,7 +276,8 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
                 _closeSent = true;
             }
 
-            await upgraded.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            // A control frame (a pong, a close) cannot wait for the switch: it goes through Kestrel, which ends the switch.
+            await WriteThroughRouteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -208,9 +319,36 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
         {
             upgraded.Dispose();
             _endReads.Dispose();
+
+            // A send still in flight completes first (it fails once Kestrel closes the socket).
+            _gatherSend?.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    // Ends a switch still waiting for its pong: writes go on through Kestrel.
+    private void StayWithKestrel()
+    {
+        if (Interlocked.CompareExchange(ref _route, (int)WriteRoute.Kestrel, (int)WriteRoute.AwaitingPong) == (int)WriteRoute.AwaitingPong)
+        {
+            _switchSettled!.TrySetResult();
+        }
+    }
+
+    // Called with the write lock held. A write through Kestrel while the switch waits for its pong
+    // would not be covered by it, so it ends the switch, unless the pong has just come.
+    private ValueTask WriteThroughRouteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    {
+        StayWithKestrel();
+        return _route == (int)WriteRoute.Socket ? SendToSocketAsync(bytes, cancellationToken) : upgraded.WriteAsync(bytes, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendToSocketAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        // Socket.SendAsync sends every byte of a stream socket's buffer before it completes.
+        await _socket!.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
     }
 
     // RFC 6455 §5.2: a final, unmasked text frame (servers never mask) with the shortest length encoding.

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Brax.Viewer.Hubs.Diagnostics;
 using Brax.Viewer.Hubs.Protocols;
@@ -21,6 +22,10 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
 {
     private const int DrainChunk = 64 * 1024;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    // A client's pong normally comes within a round trip; a frame waits for it, so the wait is
+    // short, and a client that answers later keeps writing through Kestrel.
+    private static readonly TimeSpan SwitchTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly WebSocket _socket;
     private readonly RawSocketStream _stream;
@@ -61,8 +66,12 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
 
     public HttpContext? HttpContext { get; set; }
 
-    /// <summary>Serves the socket until it ends; when the server stops, closes it with 1001 and waits at most <paramref name="shutdownCloseTimeout"/> for the client's answer.</summary>
-    public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, KeepAliveSweep keepAlive, TimeSpan shutdownCloseTimeout, CancellationToken serverStopping)
+    /// <summary>
+    /// Serves the socket until it ends; when the server stops, closes it with 1001 and waits at most
+    /// <paramref name="shutdownCloseTimeout"/> for the client's answer. With a
+    /// <paramref name="directSocket"/>, the connection's writes may move onto it (<see cref="RawSocketStream.AllowSocketWrites"/>).
+    /// </summary>
+    public async Task RunAsync(ConnectionHandler hub, HubDiagnostics diagnostics, KeepAliveSweep keepAlive, Socket? directSocket, TimeSpan shutdownCloseTimeout, CancellationToken serverStopping)
     {
         _diagnostics = diagnostics;
         diagnostics.RawSocketOpened();
@@ -73,6 +82,12 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
             using var onStopping = serverStopping.Register(() => _ = CloseAsync(WebSocketCloseStatus.EndpointUnavailable, shutdownCloseTimeout));
             _input.Offer(Handshake());
             var receiving = _receiving = ReceiveAsync();
+            if (directSocket is not null)
+            {
+                _stream.SwitchedToSocket = () => diagnostics.RawSocketWritesDirect(started: true);
+                _stream.AllowSocketWrites(directSocket, SwitchTimeout);
+            }
+
             await hub.OnConnectedAsync(_connection);
             if (_output.HandshakeError is { } refusal)
             {
@@ -85,6 +100,11 @@ internal sealed partial class RawWebSocketSession : IHttpContextFeature, ICloses
         finally
         {
             HttpContext = null;
+            if (_stream.WritesToSocket)
+            {
+                diagnostics.RawSocketWritesDirect(started: false);
+            }
+
             await _connection.DisposeAsync();
             diagnostics.RawSocketClosed();
         }

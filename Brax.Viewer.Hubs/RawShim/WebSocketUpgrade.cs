@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -31,6 +33,19 @@ internal static class WebSocketUpgrade
         headers.SecWebSocketAccept = AcceptKey(http.Request.Headers.SecWebSocketKey.ToString());
         return new RawSocketStream(await http.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync());
     }
+
+    /// <summary>
+    /// The TCP socket under an upgraded connection when frames may be written to it directly
+    /// (<see cref="RawSocketStream.SwitchToSocketAsync"/>): a plain HTTP/1.1 connection on Kestrel's
+    /// socket transport. Under TLS, HTTP/2 or another transport there is none.
+    /// </summary>
+    public static Socket? DirectSocket(HttpContext http) =>
+        HttpProtocol.IsHttp11(http.Request.Protocol)
+        && http.Features.Get<ITlsConnectionFeature>() is null
+        && http.Features.Get<ITlsHandshakeFeature>() is null
+        && http.Features.Get<IConnectionSocketFeature>() is { Socket: { SocketType: SocketType.Stream } socket }
+            ? socket
+            : null;
 
     /// <summary>The <c>Sec-WebSocket-Accept</c> answer to a client's <c>Sec-WebSocket-Key</c>.</summary>
     [SuppressMessage("Security", "CA5350", Justification = "RFC 6455 fixes SHA-1 for the handshake; it protects nothing.")]

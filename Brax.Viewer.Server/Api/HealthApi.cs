@@ -21,6 +21,7 @@ internal static class HealthApi
         endpoints.MapGet("/api/diagnostics", (HubDiagnostics diagnostics) => Results.Json(new
         {
             raw_sockets = diagnostics.RawSockets,
+            raw_sockets_direct = diagnostics.RawSocketsWritingDirect,
             streamers = diagnostics.Streamers,
             frame_viewers = diagnostics.FrameViewers,
             control_clients = diagnostics.ControlClients,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
@@ -7,7 +8,9 @@ using Brax.Viewer.Client;
 using Brax.Viewer.Hubs;
 using Brax.Viewer.Hubs.RawShim;
 using Brax.Viewer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
@@ -103,6 +106,20 @@ public sealed class FrameworkContractTests
 
         first.MessageType.Should().Be(WebSocketMessageType.Text);
         stream.AnnouncedBytes(1).Should().Be(1000, "assumption 6 (a frame's header is read before the receive reports it): the empty receive returned, so the header has passed through the stream");
+    }
+
+    [Fact]
+    public async Task Assumption_7_kestrel_shows_a_plain_HTTP11_connections_own_socket()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        app.MapGet("/", (HttpContext http) =>
+            WebSocketUpgrade.DirectSocket(http) is { RemoteEndPoint: IPEndPoint remote } && remote.Port == http.Connection.RemotePort ? "own socket" : "none");
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        (await client.GetStringAsync("/")).Should().Be("own socket", "assumption 7 (Kestrel shows a plain connection's socket): the request's features give the socket its client is connected to");
     }
 
     /// <summary>A client-to-server frame: final, masked (with a zero mask, so the payload reads as is).</summary>

@@ -10,6 +10,8 @@ public sealed class InboundFrameHeadersTests
     private const byte Binary = 0x2;
     private const byte Continuation = 0x0;
     private const byte Ping = 0x9;
+    private const byte Pong = 0xA;
+    private const long PingPayload = 0x0123_4567_89AB_CDEF;
 
     [Theory]
     [InlineData(0)]
@@ -91,6 +93,39 @@ public sealed class InboundFrameHeadersTests
         headers.AnnouncedBytes(1).Should().Be(0);
     }
 
+    [Fact]
+    public void A_pong_echoing_the_pings_payload_is_seen_however_the_bytes_are_cut()
+    {
+        byte[] stream = [.. Frame(Text, fin: true, 300), .. PongFrame(PingPayload), .. Frame(Text, fin: true, 5)];
+        foreach (var cut in new[] { 1, 2, 3, 7, 4096 })
+        {
+            var headers = new InboundFrameHeaders();
+            headers.ExpectPong(PingPayload);
+            for (var offset = 0; offset < stream.Length; offset += cut)
+            {
+                headers.Observe(stream.AsSpan(offset, Math.Min(cut, stream.Length - offset)));
+            }
+
+            headers.PongArrived.Should().BeTrue("reads of {0} bytes", cut);
+            headers.AnnouncedBytes(2).Should().Be(5, "the pong's payload is skipped like any other");
+        }
+    }
+
+    [Fact]
+    public void Only_a_pong_with_the_awaited_payload_answers_the_ping()
+    {
+        var headers = new InboundFrameHeaders();
+
+        // An unsolicited pong before the ping, and after it pongs of another payload, length or opcode.
+        headers.Observe(PongFrame(PingPayload));
+        headers.ExpectPong(PingPayload);
+        headers.Observe([.. PongFrame(PingPayload + 1), .. Frame(Pong, fin: true, 0), .. Frame(Pong, fin: true, 9), .. MaskedFrame(Ping, PingPayload)]);
+        headers.PongArrived.Should().BeFalse();
+
+        headers.Observe(PongFrame(PingPayload));
+        headers.PongArrived.Should().BeTrue();
+    }
+
     /// <summary>A masked client frame header announcing <paramref name="length"/> payload bytes.</summary>
     private static byte[] Header(byte opcode, bool fin, long length)
     {
@@ -117,4 +152,19 @@ public sealed class InboundFrameHeadersTests
     }
 
     private static byte[] Frame(byte opcode, bool fin, int length) => [.. Header(opcode, fin, length), .. new byte[length]];
+
+    private static byte[] PongFrame(long payload) => MaskedFrame(Pong, payload);
+
+    // A control frame with 8 bytes of payload, masked as a client must (RFC 6455 §5.3) with the key Header uses.
+    private static byte[] MaskedFrame(byte opcode, long payload)
+    {
+        var frame = Frame(opcode, fin: true, sizeof(long));
+        BinaryPrimitives.WriteInt64BigEndian(frame.AsSpan(6), payload);
+        for (var i = 0; i < sizeof(long); i++)
+        {
+            frame[6 + i] ^= frame[2 + (i % 4)];
+        }
+
+        return frame;
+    }
 }
