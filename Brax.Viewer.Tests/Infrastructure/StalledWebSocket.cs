@@ -71,6 +71,22 @@ public sealed class StalledWebSocket : IDisposable
         return (header[0] & 0x0F, await ReadExactlyAsync((int)length, cancellationToken));
     }
 
+    /// <summary>
+    /// Reads frames up to the next one that is not a ping, which the server may send between any two
+    /// (a keep-alive, or the ping before a viewer's writes move to its socket); this client never answers them.
+    /// </summary>
+    public async Task<(int Opcode, byte[] Payload)> ReadFrameSkippingPingsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var frame = await ReadFrameAsync(cancellationToken);
+            if (frame.Opcode != 0x9)
+            {
+                return frame;
+            }
+        }
+    }
+
     /// <summary>Sends one masked text frame, as a client must.</summary>
     public async Task SendTextAsync(string text)
     {
