@@ -30,7 +30,8 @@ namespace Brax.Viewer.Hubs.RawShim;
 internal sealed class RawSocketStream(Stream upgraded) : Stream
 {
     // Up to this size a message's header and payload go out in one write (one copy is cheaper than
-    // a second flush); larger payloads are written after their header without an extra copy.
+    // a second flush); a larger payload goes out from its own array, in one gather send with its
+    // header once the connection writes to its socket, else after its header.
     private const int CoalesceLimit = 64 * 1024;
     private const byte FinText = 0x81;
     private static readonly byte[] Ping = [0x89, 0x00];
