@@ -53,9 +53,10 @@ internal sealed class InboundFrameHeaders
     /// </summary>
     public void ExpectPong(long payload)
     {
+        // Called by the writer while the reader observes: the payload is in place before the reader can see the flag.
         _expectedPong = payload;
-        _awaitingPong = true;
         PongArrived = false;
+        Volatile.Write(ref _awaitingPong, true);
     }
 
     /// <summary>
@@ -146,7 +147,7 @@ internal sealed class InboundFrameHeaders
         if (opcode >= 0x8)
         {
             // Only a masked pong of the awaited length can answer the ping (an unmasked one fails the connection anyway).
-            _pongPayloadRead = opcode == PongOpcode && _awaitingPong && length == sizeof(long) && (_header[1] & 0x80) != 0 ? 0 : -1;
+            _pongPayloadRead = opcode == PongOpcode && Volatile.Read(ref _awaitingPong) && length == sizeof(long) && (_header[1] & 0x80) != 0 ? 0 : -1;
             _pongDiffers = false;
             return;
         }

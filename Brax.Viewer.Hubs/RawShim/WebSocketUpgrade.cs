@@ -36,7 +36,7 @@ internal static class WebSocketUpgrade
 
     /// <summary>
     /// The TCP socket under an upgraded connection when frames may be written to it directly
-    /// (<see cref="RawSocketStream.SwitchToSocketAsync"/>): a plain HTTP/1.1 connection on Kestrel's
+    /// (<see cref="RawSocketStream.AllowSocketWrites"/>): a plain HTTP/1.1 connection on Kestrel's
     /// socket transport. Under TLS, HTTP/2 or another transport there is none.
     /// </summary>
     public static Socket? DirectSocket(HttpContext http) =>
