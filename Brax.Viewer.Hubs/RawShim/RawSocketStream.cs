@@ -328,10 +328,12 @@ internal sealed class RawSocketStream(Stream upgraded) : Stream
         base.Dispose(disposing);
     }
 
-    // Ends a switch still waiting for its pong: writes go on through Kestrel.
+    // Ends a switch still waiting for its pong: writes go on through Kestrel. Called on every write,
+    // so the interlocked exchange is only tried in the short wait for the pong.
     private void StayWithKestrel()
     {
-        if (Interlocked.CompareExchange(ref _route, (int)WriteRoute.Kestrel, (int)WriteRoute.AwaitingPong) == (int)WriteRoute.AwaitingPong)
+        if (Volatile.Read(ref _route) == (int)WriteRoute.AwaitingPong
+            && Interlocked.CompareExchange(ref _route, (int)WriteRoute.Kestrel, (int)WriteRoute.AwaitingPong) == (int)WriteRoute.AwaitingPong)
         {
             _switchSettled!.TrySetResult();
         }
