@@ -23,7 +23,7 @@ internal ref struct FrameScanner
     // Longer numbers without an exponent may pass double.MaxValue; the reader decides those.
     private const int LongestPlainNumber = 308;
 
-    // |exponent| + integer digits up to this keep a value under 1e308, finite without parsing.
+    // Integer digits plus the signed exponent up to this keep a value under 1e308, finite without parsing.
     private const int LargestSafeMagnitude = 308;
 
     private static readonly SearchValues<byte> StringEndOrControl = SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"']);
@@ -393,7 +393,7 @@ internal ref struct FrameScanner
             at = SkipDigits(text, at);
             var exponentDigits = at - exponentStart;
 
-            // Small exponents cannot overflow; the reader decides the rest (and huge negative ones).
+            // Short exponents are summed here; the reader decides the rest (and huge negative ones).
             if (exponentDigits is 0 or > 4)
             {
                 return false;
@@ -405,7 +405,9 @@ internal ref struct FrameScanner
                 exponent = (exponent * 10) + (text[i] - '0');
             }
 
-            if (!negative && integerDigits + exponent > LargestSafeMagnitude)
+            // The value is below 10^(integer digits ± exponent): a negative exponent shrinks a long
+            // integer part but need not bring it under 1e308 (400 digits, then e-5).
+            if (integerDigits + (negative ? -exponent : exponent) > LargestSafeMagnitude)
             {
                 return false;
             }

@@ -60,6 +60,7 @@ public sealed class FrameScannerPropertyTests(Xunit.Abstractions.ITestOutputHelp
     [InlineData("""{"x":{"pos":[[1e309,0,0]],"rot":[[1,0,0,0]]}}""")]
     [InlineData("""{"x":{"pos":[[12e307,0,0]],"rot":[[1,0,0,0]]}}""")]
     [InlineData("""{"x":{"pos":[[1e-99999,0,0]],"rot":[[1,0,0,0]]}}""")]
+    [InlineData("""{"x":{"pos":[[1e-400,0,0]],"rot":[[1,0,0,0]]}}""")]
     [InlineData("""{"x":{"pos":[[1E+5,-0,0.0]],"rot":[[1,0,0,0]]}}""")]
     [InlineData("""{"x":{"pos":[[01,0,0]],"rot":[[1,0,0,0]]}}""")]
     [InlineData("""{"x":{"pos":[[1.,0,0]],"rot":[[1,0,0,0]]}}""")]
@@ -81,6 +82,19 @@ public sealed class FrameScannerPropertyTests(Xunit.Abstractions.ITestOutputHelp
     [InlineData(""" {"x":{"pos":[],"rot":[]},"a":[true,false,null,{},[],"s"]}""")]
     public void Edge_cases_agree_with_the_reader(string text) =>
         AgreesWithReader(Encoding.UTF8.GetBytes(text)).Should().BeTrue(text);
+
+    [Theory]
+    [InlineData(400, "e-5")]
+    [InlineData(310, "e-1")]
+    [InlineData(320, "E-20")]
+    [InlineData(300, ".5e8")]
+    [InlineData(300, "e9")]
+    public void A_long_integer_part_with_an_exponent_agrees_with_the_reader(int digits, string rest)
+    {
+        var number = "9" + new string('0', digits - 1) + rest;
+        var text = $$$"""{"x":{"pos":[[{{{number}}},0,0]],"rot":[[1,0,0,0]]}}""";
+        AgreesWithReader(Encoding.UTF8.GetBytes(text)).Should().BeTrue(number);
+    }
 
     private static bool AgreesWithReader(byte[] bytes)
     {
