@@ -57,6 +57,16 @@ public sealed class PublishedServerTests : IAsyncLifetime
         (await control.ReceiveAsync()).Should().Be("""{"type":"set_render_state","enabled":true}""");
     }
 
+    [Fact]
+    public async Task Published_server_keeps_its_idle_thread_pool_workers_from_spinning()
+    {
+        await PublishAsync();
+
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_publishDirectory, "Brax.Viewer.Server.runtimeconfig.json")))!;
+        config["runtimeOptions"]!["configProperties"]!["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!.GetValue<int>()
+            .Should().Be(0, "between frames a spinning worker burns the CPU a relay is measured by");
+    }
+
     private async Task PublishAsync()
     {
         // Publish what the test run already built (same configuration), so this costs a copy, not a build.
