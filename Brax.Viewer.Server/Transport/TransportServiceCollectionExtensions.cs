@@ -25,9 +25,9 @@ public static class TransportServiceCollectionExtensions
         var blockBytes = (section.Get<TransportOptions>() ?? new TransportOptions()).TransportBlockBytes;
         if (blockBytes != TransportOptions.KestrelBlockBytes)
         {
-            services.AddSingleton<IMemoryPoolFactory<byte>>(services => new LargeBlockMemoryPoolFactory(
+            services.AddSingleton<IMemoryPoolFactory<byte>>(provider => new LargeBlockMemoryPoolFactory(
                 Math.Clamp(blockBytes, TransportOptions.KestrelBlockBytes, TransportOptions.MaxBlockBytes),
-                services.GetService<TimeProvider>() ?? TimeProvider.System));
+                provider.GetService<TimeProvider>() ?? TimeProvider.System));
         }
 
         return services;
