@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Brax.Viewer.Server.Transport;
 
@@ -58,7 +59,6 @@ internal sealed class LargeBlockMemoryPool(int blockSize) : MemoryPool<byte>
         {
             Interlocked.Decrement(ref _freeCount);
         }
-
     }
 
     protected override void Dispose(bool disposing)
@@ -77,7 +77,8 @@ internal sealed class LargeBlockMemoryPool(int blockSize) : MemoryPool<byte>
 
     private sealed class Block(LargeBlockMemoryPool pool, int size) : IMemoryOwner<byte>
     {
-        public Memory<byte> Memory { get; } = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+        // Made as pinned memory, so a socket that pins it for an operation (on Windows) takes no handle.
+        public Memory<byte> Memory { get; } = MemoryMarshal.CreateFromPinnedArray(GC.AllocateUninitializedArray<byte>(size, pinned: true), 0, size);
 
         public void Dispose() => pool.Return(this);
     }
