@@ -7,7 +7,6 @@ using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
 using Brax.Viewer.Server.Forwarding;
 using Brax.Viewer.Server.Scenes;
-using Brax.Viewer.Server.Transport;
 
 namespace Brax.Viewer.Server.Configuration;
 
@@ -30,6 +29,5 @@ internal static class ViewerOptionsTypes
         typeof(SceneStoreOptions),
         typeof(RequestBodyOptions),
         typeof(HistoryOptions),
-        typeof(TransportOptions),
     ];
 }
