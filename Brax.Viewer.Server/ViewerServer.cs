@@ -32,6 +32,7 @@ public static class ViewerServer
         builder.Services.AddViewerHubs(builder.Configuration);
         builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddRequestBodyLimit(builder.Configuration);
+        builder.Services.AddTransport(builder.Configuration);
 
         // The whole stop, connections included, is bounded by Viewer:ShutdownTimeout, not the host's 30 s.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ViewerOptions>>((host, viewer) => host.ShutdownTimeout = viewer.Value.ShutdownTimeout);

@@ -7,6 +7,7 @@ using Brax.Viewer.Hubs.State;
 using Brax.Viewer.Server.Api;
 using Brax.Viewer.Server.Forwarding;
 using Brax.Viewer.Server.Scenes;
+using Brax.Viewer.Server.Transport;
 
 namespace Brax.Viewer.Server.Configuration;
 
@@ -29,5 +30,6 @@ internal static class ViewerOptionsTypes
         typeof(SceneStoreOptions),
         typeof(RequestBodyOptions),
         typeof(HistoryOptions),
+        typeof(TransportOptions),
     ];
 }

@@ -67,6 +67,14 @@ public sealed partial class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_transport_block_size_out_of_range_is_named()
+    {
+        var exit = await RunAsync("--Viewer:TransportBlockBytes=1000");
+
+        ShouldFailInOneLine(exit, "Viewer:TransportBlockBytes must be from 4096 to 1048576 (is 1000)");
+    }
+
+    [Fact]
     public async Task An_option_value_of_the_wrong_type_is_named()
     {
         var exit = await RunAsync("--Viewer:SendTimeout=5s");
