@@ -11,7 +11,7 @@ namespace Brax.Viewer.Tests.Transport;
 public sealed class TransportBlockTests
 {
     [Fact]
-    public async Task Kestrel_holds_a_big_frame_in_the_servers_large_blocks_and_delivers_it_byte_for_byte()
+    public async Task Kestrel_takes_its_blocks_from_the_servers_64_KiB_pool_and_a_big_frame_arrives_byte_for_byte()
     {
         await using var server = await ViewerTestServer.StartAsync();
         await using var viewer = await RawClient.ConnectAsync(server.WebSocket("ws/frame"));
